@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { Context } from '../context.js';
+import { dialog, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
+import type { TestGroup } from './suite.js';
+
+/** The seed methods (contains, getItem, setItem, delItem, len, clear) and their edge cases. */
+export const basics: TestGroup = ({ test }) => {
+  test('declares the capabilities given to the suite', async ({ open, options }) => {
+    const storage = await open();
+    assert.deepEqual({ ...storage.capabilities }, { ...options.capabilities });
+  });
+
+  test('an unknown id is absent everywhere', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    assert.equal(await storage.contains(id), false);
+    assert.equal(await storage.getItem(id), undefined);
+    assert.equal(await storage.delItem(id), false);
+    assert.equal(await storage.len(), 0);
+  });
+
+  test('setItem then getItem round-trips main info and turns', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const before = Date.now();
+    const context = dialog(id, 3, { user: { name: 'Ada', tags: ['a', 'b'] }, count: 3 });
+    context.frameworkData = { engine: 'demo', stack: [1, 2] };
+    await storage.setItem(id, context);
+    assert.equal(context.version, 1);
+    assert.equal(await storage.contains(id), true);
+
+    const loaded = await loadFull(storage, id);
+    assert.equal(loaded.id, id);
+    assert.equal(loaded.version, 1);
+    assert.equal(loaded.currentTurnId, 3);
+    assert.deepEqual(loaded.misc, { user: { name: 'Ada', tags: ['a', 'b'] }, count: 3 });
+    assert.deepEqual(loaded.frameworkData, { engine: 'demo', stack: [1, 2] });
+    assert.deepEqual(loaded.requests.get(2), { text: `request 2 of ${id}` });
+    assert.deepEqual(loaded.labels.get(3), ['flow', 'node3']);
+    assert.deepEqual(loaded.responses.get(1), { text: 'response 1' });
+    assert.equal(loaded.createdAt, context.createdAt);
+    assert.ok(loaded.updatedAt >= before && loaded.updatedAt <= Date.now());
+    assert.equal(loaded.expiresAt, undefined);
+  });
+
+  test('overwriting with a new context keeps len and replaces every turn', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 5, { round: 1 });
+    await saveDialog(storage, id, 2, { round: 2 });
+    assert.equal(await storage.len(), 1);
+    const loaded = await loadFull(storage, id);
+    assert.deepEqual(loaded.misc, { round: 2 });
+    assert.equal(loaded.currentTurnId, 2);
+    assert.deepEqual(loaded.requests.keys(), [1, 2]);
+    assert.equal(loaded.version, 2, 'the version keeps counting across overwrites');
+  });
+
+  test('delItem removes one context and reports whether it existed', async ({ open }) => {
+    const storage = await open();
+    const [a, b] = [randomId(), randomId()];
+    await saveDialog(storage, a, 2);
+    await saveDialog(storage, b, 2);
+    assert.equal(await storage.delItem(a), true);
+    assert.equal(await storage.delItem(a), false);
+    assert.equal(await storage.contains(a), false);
+    assert.equal(await storage.getItem(a), undefined);
+    assert.equal(await storage.len(), 1);
+    assert.ok(await storage.getItem(b));
+  });
+
+  test('a deleted id can be created again from scratch', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 4);
+    await storage.delItem(id);
+    await storage.setItem(id, new Context(id, { misc: { fresh: true } }));
+    const loaded = await loadFull(storage, id);
+    assert.deepEqual(loaded.misc, { fresh: true });
+    assert.deepEqual(loaded.requests.keys(), [], 'no turn of the deleted context survives');
+  });
+
+  test('clear on an empty storage succeeds', async ({ open }) => {
+    const storage = await open();
+    await storage.clear();
+    assert.equal(await storage.len(), 0);
+  });
+
+  test('clear and len see only their own storage', async ({ open }) => {
+    const [mine, other] = [await open(), await open()];
+    for (let i = 0; i < 3; i++) await saveDialog(mine, randomId('mine'), 1);
+    const kept = randomId('other');
+    await saveDialog(other, kept, 2);
+    await saveDialog(other, randomId('other'), 1);
+    assert.equal(await mine.len(), 3);
+    assert.equal(await other.len(), 2);
+    await mine.clear();
+    assert.equal(await mine.len(), 0);
+    assert.equal(await other.len(), 2, 'clear must leave other prefixes untouched');
+    assert.equal((await loadFull(other, kept)).currentTurnId, 2);
+  });
+
+  test('the same id in two storages holds two contexts', async ({ open }) => {
+    const [a, b] = [await open(), await open()];
+    const id = randomId();
+    await saveDialog(a, id, 1, { owner: 'a' });
+    await saveDialog(b, id, 2, { owner: 'b' });
+    await a.delItem(id);
+    assert.deepEqual((await loadFull(b, id)).misc, { owner: 'b' });
+  });
+
+  test('loaded contexts are independent copies of what is stored', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const saved = await saveDialog(storage, id, 1, { list: [1] });
+    (saved.misc.list as number[]).push(99);
+    (saved.requests.get(1) as { text: string }).text = 'mutated after save';
+    const first = await loadFull(storage, id);
+    const second = await loadFull(storage, id);
+    assert.deepEqual(first.misc, { list: [1] }, 'mutating a saved object changed the store');
+    assert.deepEqual(first.requests.get(1), { text: `request 1 of ${id}` });
+    (first.misc.list as number[]).push(7);
+    (first.requests.get(1) as { text: string }).text = 'mutated after load';
+    assert.deepEqual(second.misc, { list: [1] }, 'two loads share one object');
+    assert.deepEqual(second.requests.get(1), { text: `request 1 of ${id}` });
+    assert.deepEqual((await loadFull(storage, id)).misc, { list: [1] });
+  });
+
+  test('invalid ids are refused with INVALID_ARGUMENT', async ({ open }) => {
+    const storage = await open();
+    await rejectsWith(storage.getItem(''), 'INVALID_ARGUMENT');
+    await rejectsWith(storage.contains(''), 'INVALID_ARGUMENT');
+    await rejectsWith(storage.delItem('\uD800'), 'INVALID_ARGUMENT');
+    await rejectsWith(storage.getItems(['ok', 42 as unknown as string]), 'INVALID_ARGUMENT');
+  });
+};

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Context } from '../context.js';
+import type { ContextStorageErrorCode } from '../errors.js';
+import type { DBContextStorage } from '../storage.js';
+
+/** A random id, so that tests never collide even on a shared backend. */
+export function randomId(tag = 'ctx'): string {
+  return `${tag}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A new context with `turns` turns of distinct, recognisable requests, labels and responses. */
+export function dialog(id: string, turns: number, misc: Record<string, unknown> = {}): Context {
+  const context = new Context(id, { misc });
+  for (let turn = 1; turn <= turns; turn++) {
+    context.addTurn({
+      request: { text: `request ${turn} of ${id}` },
+      label: ['flow', `node${turn}`],
+      response: { text: `response ${turn}` },
+    });
+  }
+  return context;
+}
+
+/** Saves a new dialog of `turns` turns under `id` and returns it. */
+export async function saveDialog(
+  storage: DBContextStorage,
+  id: string,
+  turns: number,
+  misc: Record<string, unknown> = {},
+): Promise<Context> {
+  const context = dialog(id, turns, misc);
+  await storage.setItem(id, context);
+  return context;
+}
+
+/** Loads `id` with every turn item, failing when it is missing. */
+export async function loadFull(storage: DBContextStorage, id: string): Promise<Context> {
+  const context = await storage.getItem(id, { latest: 'all' });
+  assert.ok(context, `context ${id} should be stored`);
+  return context;
+}
+
+/**
+ * Asserts that `promise` rejects with a context-storage error of `code` (compared by code, so
+ * that an adapter built against another copy of core passes too), and returns the error.
+ */
+export async function rejectsWith(
+  promise: Promise<unknown>,
+  code: ContextStorageErrorCode,
+): Promise<Error & { code: string }> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught !== undefined, `expected a ${code} error, but the call succeeded`);
+  assert.ok(caught instanceof Error, `expected a ${code} error, got ${String(caught)}`);
+  assert.equal(
+    (caught as { code?: unknown }).code,
+    code,
+    `expected a ${code} error, got ${caught.name}: ${caught.message}`,
+  );
+  return caught as Error & { code: string };
+}
+
+/** Turn ids of the loaded items of each field. */
+export function loadedTurnIds(
+  context: Context,
+): Record<'labels' | 'requests' | 'responses', number[]> {
+  return {
+    labels: context.labels.keys(),
+    requests: context.requests.keys(),
+    responses: context.responses.keys(),
+  };
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Collects an async iterable into an array. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { DEFAULT_LATEST } from '../storage.js';
+import { loadedTurnIds, loadFull, randomId, saveDialog } from './fixtures.js';
+import type { TestGroup } from './suite.js';
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Partial load (latest N, all, by turn id, gaps) and partial save of a live context. */
+export const partial: TestGroup = ({ test }) => {
+  test('a load holds the latest turns of each field, as configured', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 20);
+
+    const byDefault = await storage.getItem(id);
+    assert.ok(byDefault);
+    const latest = range(21 - DEFAULT_LATEST, 20);
+    assert.deepEqual(loadedTurnIds(byDefault), {
+      labels: latest,
+      requests: latest,
+      responses: latest,
+    });
+    assert.equal(byDefault.currentTurnId, 20);
+
+    const mixed = await storage.getItem(id, {
+      latest: { labels: 1, requests: 'all', responses: 0 },
+    });
+    assert.ok(mixed);
+    assert.deepEqual(loadedTurnIds(mixed), { labels: [20], requests: range(1, 20), responses: [] });
+
+    const configured = await open({ latest: 5 });
+    await saveDialog(configured, id, 8);
+    const five = await configured.getItem(id);
+    assert.deepEqual(five?.requests.keys(), range(4, 8));
+    assert.deepEqual(
+      five?.latestTurns(2).map((turn) => turn.turnId),
+      [7, 8],
+    );
+    assert.deepEqual(five?.latestTurns(2)[1], {
+      turnId: 8,
+      label: ['flow', 'node8'],
+      request: { text: `request 8 of ${id}` },
+      response: { text: 'response 8' },
+    });
+  });
+
+  test('older turns load on demand by turn id', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 30);
+    const context = await storage.getItem(id, { latest: 2 });
+    assert.ok(context);
+    assert.equal(context.requests.get(3), undefined, 'not loaded yet');
+    assert.deepEqual(await context.requests.fetch(3), { text: `request 3 of ${id}` });
+    assert.equal(await context.requests.fetch(99), undefined);
+    const some = await context.labels.fetchMany([1, 2, 29, 77]);
+    assert.deepEqual([...some.keys()], [1, 2, 29]);
+    const turns = await context.fetchTurns([10, 11, 500]);
+    assert.deepEqual(
+      turns.map((turn) => [turn.turnId, turn.response]),
+      [
+        [10, { text: 'response 10' }],
+        [11, { text: 'response 11' }],
+      ],
+    );
+    assert.equal((await context.responses.fetchAll()).size, 30);
+  });
+
+  test('deleted items leave gaps, in windows and on demand', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 10);
+    const context = await storage.getItem(id, { latest: 'all' });
+    assert.ok(context);
+    context.requests.delete(9);
+    context.requests.delete(2);
+    context.labels.delete(10);
+    await storage.setItem(id, context);
+
+    const windowed = await storage.getItem(id, { latest: 3 });
+    assert.deepEqual(windowed?.requests.keys(), [8, 10]);
+    assert.deepEqual(windowed?.labels.keys(), [8, 9]);
+    assert.equal(await windowed?.requests.fetch(2), undefined);
+    assert.deepEqual(
+      (await windowed?.fetchTurns([9]))?.map((turn) => Object.keys(turn).sort()),
+      [['label', 'response', 'turnId']],
+    );
+    const full = await loadFull(storage, id);
+    assert.deepEqual(full.requests.keys(), [1, 3, 4, 5, 6, 7, 8, 10]);
+  });
+
+  test('a partial save writes its changes and leaves unloaded turns intact', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 40, { step: 'start' });
+    const context = await storage.getItem(id, { latest: 2 });
+    assert.ok(context);
+    context.misc.step = 'middle';
+    context.responses.set(40, { text: 'edited' });
+    context.requests.delete(5); // never loaded: deleted blind
+    const turn = context.addTurn({ request: 'new', label: ['flow', 'end'], response: 'bye' });
+    assert.equal(turn, 41);
+    await storage.setItem(id, context);
+    assert.equal(context.version, 2);
+
+    const full = await loadFull(storage, id);
+    assert.equal(full.currentTurnId, 41);
+    assert.deepEqual(full.misc, { step: 'middle' });
+    assert.deepEqual(full.requests.keys(), [...range(1, 4), ...range(6, 41)]);
+    assert.deepEqual(full.responses.get(40), { text: 'edited' });
+    assert.deepEqual(full.responses.get(39), { text: 'response 39' });
+    assert.deepEqual(full.labels.get(1), ['flow', 'node1']);
+    assert.equal(full.requests.get(41), 'new');
+  });
+
+  test('an item mutated in place after load is saved', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 3, { profile: { name: 'Ada' } });
+    const context = await storage.getItem(id);
+    assert.ok(context);
+    (context.requests.get(3) as { text: string }).text = 'edited in place';
+    (context.misc.profile as { name: string }).name = 'Grace';
+    await storage.setItem(id, context);
+    const full = await loadFull(storage, id);
+    assert.deepEqual(full.requests.get(3), { text: 'edited in place' });
+    assert.deepEqual(full.misc, { profile: { name: 'Grace' } });
+  });
+
+  test('a saved context can be saved again, and again', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = await saveDialog(storage, id, 1);
+    for (let round = 2; round <= 6; round++) {
+      context.addTurn({ request: `round ${round}` });
+      await storage.setItem(id, context);
+      assert.equal(context.version, round);
+    }
+    const full = await loadFull(storage, id);
+    assert.equal(full.version, 6);
+    assert.deepEqual(full.requests.keys(), range(1, 6));
+  });
+};

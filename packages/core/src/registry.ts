@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ContextStorageError, UnknownSchemeError } from './errors.js';
+import type { DBContextStorage, StorageOptions } from './storage.js';
+import { uriScheme } from './uri.js';
+
+/** Options of {@link createContextStorage}: storage options plus adapter-level ones. */
+export interface CreateStorageOptions extends StorageOptions {
+  /** Key prefix or namespace isolating this storage's contexts. Overrides the URI's `prefix`. */
+  prefix?: string;
+  /**
+   * Folders from which to resolve an adapter package that is not registered yet. Default: the
+   * current working directory and the folder of the main script, which is where an application
+   * installed its adapter (core itself does not depend on any adapter).
+   */
+  resolveFrom?: readonly string[];
+}
+
+/**
+ * What an adapter package exports as `contextStorageAdapter`, so that `createContextStorage` can
+ * open storages from URIs of its schemes.
+ */
+export interface ContextStorageAdapter {
+  /** Adapter name, for example `memory`. */
+  readonly name: string;
+  /** npm package that provides it. */
+  readonly packageName: string;
+  /** URI schemes it serves, lower-case, without `://`. */
+  readonly schemes: readonly string[];
+  /**
+   * Opens a storage for `uri`. Must validate the whole URI (raising `InvalidUriError`, with the
+   * password redacted) and load its client library only now.
+   */
+  create(uri: string, options: CreateStorageOptions): Promise<DBContextStorage>;
+}
+
+/**
+ * Schemes whose adapter package is known: `createContextStorage` imports the first installed
+ * package of the list when no adapter for the scheme is registered yet.
+ */
+export const KNOWN_SCHEMES: Readonly<Record<string, readonly string[]>> = {
+  memory: ['@context-storage/memory'],
+};
+
+const registry = new Map<string, ContextStorageAdapter>();
+
+/**
+ * Makes an adapter's schemes available to {@link createContextStorage}. A later registration of
+ * the same scheme replaces the earlier one.
+ */
+export function registerAdapter(adapter: ContextStorageAdapter): void {
+  for (const scheme of adapter.schemes) registry.set(scheme.toLowerCase(), adapter);
+}
+
+/** The schemes served by registered adapters, with their adapter names. */
+export function registeredSchemes(): { scheme: string; adapter: string; packageName: string }[] {
+  return [...registry].map(([scheme, adapter]) => ({
+    scheme,
+    adapter: adapter.name,
+    packageName: adapter.packageName,
+  }));
+}
+
+/**
+ * Opens a context storage from a URI (`memory://`, `redis://host:6379/0?prefix=bot`...), picking
+ * the adapter by scheme. The adapter package is imported on first use of its scheme, so only the
+ * backend actually used is loaded.
+ *
+ * @throws `InvalidUriError` for a malformed URI, `UnknownSchemeError` for a scheme no installed
+ * adapter serves (naming the package to install), `ConnectionError` when the backend is down
+ */
+export async function createContextStorage(
+  uri: string,
+  options: CreateStorageOptions = {},
+): Promise<DBContextStorage> {
+  const scheme = uriScheme(uri);
+  const adapter = registry.get(scheme) ?? (await loadKnownAdapter(scheme, options.resolveFrom));
+  return adapter.create(uri, options);
+}
+
+async function loadKnownAdapter(
+  scheme: string,
+  resolveFrom: readonly string[] | undefined,
+): Promise<ContextStorageAdapter> {
+  const packages = KNOWN_SCHEMES[scheme];
+  if (packages === undefined) throw new UnknownSchemeError(scheme);
+  for (const packageName of packages) {
+    const module = await importInstalled(packageName, resolveFrom ?? defaultResolveFrom());
+    if (module === undefined) continue;
+    const adapter = (module as { contextStorageAdapter?: ContextStorageAdapter })
+      .contextStorageAdapter;
+    if (adapter === undefined || !adapter.schemes.includes(scheme)) {
+      throw new ContextStorageError(
+        'UNKNOWN_SCHEME',
+        `${packageName} is installed but does not export a contextStorageAdapter serving "${scheme}://"`,
+      );
+    }
+    registerAdapter(adapter);
+    return adapter;
+  }
+  throw new UnknownSchemeError(scheme, packages.join(' or '));
+}
+
+function defaultResolveFrom(): string[] {
+  const main = process.argv[1];
+  return main === undefined ? [process.cwd()] : [process.cwd(), dirname(main)];
+}
+
+/**
+ * Imports a package if it is installed where the application can see it. Under pnpm's strict
+ * node_modules core cannot import an adapter by name (it does not depend on it), so the package
+ * is resolved from the application's folders instead.
+ */
+async function importInstalled(
+  packageName: string,
+  resolveFrom: readonly string[],
+): Promise<unknown | undefined> {
+  try {
+    return await import(packageName);
+  } catch (error) {
+    if (!isNotFound(error, packageName)) throw loadFailure(packageName, error);
+  }
+  for (const folder of resolveFrom) {
+    let resolved: string;
+    try {
+      resolved = createRequire(join(folder, 'context-storage-resolver.js')).resolve(packageName);
+    } catch {
+      continue;
+    }
+    try {
+      return await import(pathToFileURL(resolved).href);
+    } catch (error) {
+      throw loadFailure(packageName, error);
+    }
+  }
+  return undefined;
+}
+
+function isNotFound(error: unknown, packageName: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    String((error as Error).message).includes(packageName)
+  );
+}
+
+function loadFailure(packageName: string, cause: unknown): ContextStorageError {
+  return new ContextStorageError(
+    'UNKNOWN_SCHEME',
+    `${packageName} is installed but failed to load`,
+    {
+      cause,
+    },
+  );
+}

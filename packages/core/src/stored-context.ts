@@ -1,0 +1,228 @@
+import { type Codec, decodePayload, type Payload } from './codec.js';
+import { Context, type ContextBinding, contextState } from './context.js';
+import {
+  type ContextWrite,
+  type ItemRef,
+  type ItemWrite,
+  type LoadWindows,
+  type StoredContext,
+  type StoredItems,
+  TURN_FIELDS,
+  type TurnField,
+} from './driver.js';
+import { CorruptDataError } from './errors.js';
+import { type LoadedItem, mergeLoaded, turnMapState } from './turn-map.js';
+
+/**
+ * Turns what a driver loaded into a live {@link Context} bound to its storage. Validates the main
+ * info and decodes every payload now, so damage surfaces at load time as a `CorruptDataError`
+ * naming this context, never later inside a getter.
+ */
+export function decodeStoredContext(
+  id: string,
+  stored: StoredContext,
+  windows: LoadWindows,
+  codec: Codec,
+  binding: ContextBinding,
+): Context {
+  const { main } = stored;
+  const version = checkInteger(id, 'main.version', main.version, 1);
+  const currentTurnId = checkInteger(id, 'main.currentTurnId', main.currentTurnId, 0);
+  const createdAt = checkTimestamp(id, 'main.createdAt', main.createdAt);
+  const updatedAt = checkTimestamp(id, 'main.updatedAt', main.updatedAt);
+  const expiresAt =
+    main.expiresAt === undefined ? undefined : checkTimestamp(id, 'main.expiresAt', main.expiresAt);
+  const misc = decodeRecord(codec, id, 'misc', main.misc);
+  const frameworkData = decodeRecord(codec, id, 'frameworkData', main.frameworkData);
+
+  const context = new Context(id, { misc, frameworkData, createdAt });
+  context.currentTurnId = currentTurnId;
+  const state = contextState(context);
+  Object.assign(state, {
+    version,
+    updatedAt,
+    expiresAt,
+    binding,
+    miscBaseline: main.misc,
+    frameworkDataBaseline: main.frameworkData,
+  });
+  for (const field of TURN_FIELDS) {
+    const window = windows[field];
+    const requested = window === 'all' ? 'all' : windowTurnIds(currentTurnId, window);
+    mergeLoaded(
+      turnMapState(context[field]),
+      requested,
+      decodeItems(codec, id, field, stored.items[field]),
+    );
+  }
+  return context;
+}
+
+/** Turn ids of the window `(currentTurnId - n, currentTurnId]`, never below 0. */
+export function windowTurnIds(currentTurnId: number, n: number): number[] {
+  const first = Math.max(0, currentTurnId - n + 1);
+  const ids: number[] = [];
+  for (let turnId = first; turnId <= currentTurnId; turnId++) ids.push(turnId);
+  return ids;
+}
+
+/** Decodes the stored items of one field; each failure names `field[turnId]`. */
+export function decodeItems(
+  codec: Codec,
+  id: string,
+  field: TurnField,
+  items: StoredItems | undefined,
+): Map<number, LoadedItem> {
+  const out = new Map<number, LoadedItem>();
+  if (items === undefined) return out;
+  for (const [turnId, payload] of items) {
+    out.set(turnId, { value: decodePayload(codec, id, `${field}[${turnId}]`, payload), payload });
+  }
+  return out;
+}
+
+/** How a save treats the stored context. */
+export type SaveMode =
+  /** Version-checked write of the changes of a context loaded from this storage under this id. */
+  | { kind: 'changes' }
+  /** Whole-context overwrite, with an optional version check (0: must not exist yet). */
+  | { kind: 'replace'; expectedVersion?: number };
+
+/** A prepared write and what to apply to the context once the backend accepted it. */
+export interface PreparedWrite {
+  write: ContextWrite;
+  /** Records a successful save in the context: new version, clean change tracking. */
+  commit(version: number): void;
+}
+
+/**
+ * Builds the write of `context` under `id`: only the changes (items set, deleted or mutated in
+ * place, main info, misc and frameworkData only when their encoded value changed) for
+ * `changes`, everything loaded for `replace`. Encoding here is what refuses values the codec
+ * cannot round-trip, before anything is sent.
+ *
+ * @throws `CodecError` naming the path of a value that cannot be stored
+ */
+export function prepareWrite(
+  id: string,
+  context: Context,
+  mode: SaveMode,
+  codec: Codec,
+  ttlMs: number | undefined,
+  binding: ContextBinding,
+): PreparedWrite {
+  const state = contextState(context);
+  const now = Date.now();
+  const expiresAt = ttlMs === undefined ? undefined : now + ttlMs;
+  const misc = codec.encode(context.misc, 'misc');
+  const frameworkData = codec.encode(context.frameworkData, 'frameworkData');
+  const incremental = mode.kind === 'changes';
+
+  const set: ItemWrite[] = [];
+  const deleted: ItemRef[] = [];
+  const saved: Record<TurnField, Map<number, Payload>> = {
+    labels: new Map(),
+    requests: new Map(),
+    responses: new Map(),
+  };
+  for (const field of TURN_FIELDS) {
+    const items = turnMapState(context[field]);
+    for (const [turnId, value] of items.values) {
+      const path = `${field}[${turnId}]`;
+      const baseline = items.baseline.get(turnId);
+      if (incremental && !items.changed.has(turnId)) {
+        // Unchanged primitives cannot have been mutated; objects may have been, in place.
+        if (baseline !== undefined && (typeof value !== 'object' || value === null)) continue;
+        const payload = codec.encode(value, path);
+        if (baseline !== undefined && samePayload(payload, baseline)) continue;
+        saved[field].set(turnId, payload);
+        set.push({ field, turnId, payload });
+        continue;
+      }
+      const payload = codec.encode(value, path);
+      saved[field].set(turnId, payload);
+      set.push({ field, turnId, payload });
+    }
+    if (incremental) {
+      for (const turnId of items.deleted) deleted.push({ field, turnId });
+    }
+  }
+
+  const write: ContextWrite = {
+    id,
+    replace: !incremental,
+    main: {
+      currentTurnId: context.currentTurnId,
+      createdAt: state.createdAt,
+      updatedAt: now,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(incremental && state.miscBaseline !== undefined && samePayload(misc, state.miscBaseline)
+        ? {}
+        : { misc }),
+      ...(incremental &&
+      state.frameworkDataBaseline !== undefined &&
+      samePayload(frameworkData, state.frameworkDataBaseline)
+        ? {}
+        : { frameworkData }),
+    },
+    set,
+    delete: deleted,
+    ...(ttlMs === undefined ? {} : { ttlMs }),
+  };
+  if (mode.kind === 'changes') write.expectedVersion = state.version;
+  else if (mode.expectedVersion !== undefined) write.expectedVersion = mode.expectedVersion;
+
+  const commit = (version: number): void => {
+    if (context.id !== id) return; // a copy under another id leaves the source context as it was
+    Object.assign(state, {
+      version,
+      updatedAt: now,
+      expiresAt,
+      binding,
+      miscBaseline: misc,
+      frameworkDataBaseline: frameworkData,
+    });
+    for (const field of TURN_FIELDS) {
+      const items = turnMapState(context[field]);
+      for (const [turnId, payload] of saved[field]) items.baseline.set(turnId, payload);
+      items.changed.clear();
+      items.deleted.clear();
+      // After a whole-context overwrite the store holds exactly what is loaded here.
+      if (!incremental) items.complete = true;
+    }
+  };
+  return { write, commit };
+}
+
+function samePayload(a: Payload, b: Payload): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+}
+
+function decodeRecord(
+  codec: Codec,
+  id: string,
+  part: string,
+  payload: Payload | undefined,
+): Record<string, unknown> {
+  if (payload === undefined) throw new CorruptDataError(id, part, 'it is missing');
+  const value = decodePayload(codec, id, part, payload);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CorruptDataError(id, part, 'it is not an object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function checkInteger(id: string, part: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new CorruptDataError(id, part, `expected an integer >= ${min}, found ${String(value)}`);
+  }
+  return value;
+}
+
+function checkTimestamp(id: string, part: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new CorruptDataError(id, part, `expected a timestamp in ms, found ${String(value)}`);
+  }
+  return value;
+}

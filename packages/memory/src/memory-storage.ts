@@ -1,0 +1,35 @@
+import { DBContextStorage, type StorageOptions } from '@context-storage/core';
+import { MemoryDriver } from './memory-driver.js';
+import { MemoryStore } from './memory-store.js';
+
+/** Options of {@link MemoryContextStorage}. */
+export interface MemoryStorageOptions extends StorageOptions {
+  /** Where contexts live; share one store between storages to share data. Default: a new one. */
+  store?: MemoryStore;
+  /** Namespace inside the store; storages with different prefixes never see each other. Default `''`. */
+  prefix?: string;
+}
+
+/**
+ * Context storage in this process's memory: the embedded default (`memory://`). Enforces TTL,
+ * checks versions atomically and copies payloads in and out, so it behaves like a real backend,
+ * minus persistence: everything is lost when the process exits.
+ *
+ * Every operation costs O(1) per context and item, except `len` and `ids` (a scan of the
+ * storage's contexts to drop expired ones).
+ */
+export class MemoryContextStorage extends DBContextStorage {
+  /** The store holding this storage's contexts. */
+  readonly store: MemoryStore;
+  /** This storage's namespace in the store. */
+  readonly prefix: string;
+
+  /** @param options - store, prefix, and the common storage options */
+  constructor(options: MemoryStorageOptions = {}) {
+    const store = options.store ?? new MemoryStore();
+    const prefix = options.prefix ?? '';
+    super(new MemoryDriver(store, prefix), options);
+    this.store = store;
+    this.prefix = prefix;
+  }
+}

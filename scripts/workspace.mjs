@@ -5,7 +5,7 @@
 // `N passed, N failed, N skipped`, added up from every package's vitest JSON report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,7 +13,15 @@ const task = process.argv[2];
 const extra = process.argv.slice(3);
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpm = rootManifest.packageManager; // "pnpm@x.y.z"
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const bin = join(root, 'node_modules', '.bin');
+// turbo runs each package's script through the package manager, so the pinned pnpm (a root
+// devDependency) must be on PATH.
+const env = {
+  ...process.env,
+  PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+};
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
@@ -57,7 +65,7 @@ function summarize() {
 const install = run('npx', ['--yes', pnpm, 'install', '--frozen-lockfile']);
 if (install !== 0) process.exit(install);
 
-const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const turbo = join(bin, 'turbo');
 if (task === 'test') {
   for (const dir of workspaceDirs())
     rmSync(join(dir, '.test-report'), { recursive: true, force: true });

@@ -9,15 +9,15 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
  * so that the URI can appear in errors, logs and pages. Works on malformed URIs too.
  */
 export function redactUri(uri: string): string {
-  return uri
-    .replace(
-      /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i,
-      (_match, scheme: string, userinfo: string) => {
-        const colon = userinfo.indexOf(':');
-        return colon === -1 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
-      },
-    )
-    .replace(/([?&](?:password|pass|pwd)=)[^&#]*/gi, '$1***');
+  const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i; // greedy: a raw '@' in the password
+  const redacted = userinfo.test(uri)
+    ? uri.replace(userinfo, (_match, scheme: string, info: string) => {
+        const colon = info.indexOf(':');
+        return colon === -1 ? `${scheme}${info}@` : `${scheme}${info.slice(0, colon)}:***@`;
+      })
+    : // Not a well-formed URI: still hide anything shaped like user:password@.
+      uri.replace(/:[^\s@/]*@/g, ':***@');
+  return redacted.replace(/([?&](?:password|pass|pwd)=)[^&#]*/gi, '$1***');
 }
 
 /**

@@ -9,5 +9,8 @@ const store = new MemoryStore();
 describeContextStorage(
   'memory',
   async (options) => new MemoryContextStorage({ ...options, store, prefix: randomId('prefix') }),
-  { capabilities: new MemoryContextStorage().capabilities, hooks: memoryHooks },
+  {
+    capabilities: { ttl: true, crossInstanceCompareAndSet: true, listIds: true },
+    hooks: memoryHooks,
+  },
 );

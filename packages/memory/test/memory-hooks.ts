@@ -32,7 +32,9 @@ export const memoryHooks: ConformanceHooks = {
     else entry.items[target.field].set(target.turnId, GARBAGE);
   },
   async readRaw(storage, id) {
-    return entryOf(storage, id);
+    // What a client of the store would see: an expired entry is gone, as in Redis.
+    const entry = entryOf(storage, id);
+    return entry?.expiresAt !== undefined && entry.expiresAt <= Date.now() ? undefined : entry;
   },
   async makeUnavailable(storage) {
     const { store } = asMemory(storage);

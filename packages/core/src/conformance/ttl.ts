@@ -34,6 +34,19 @@ export const ttl: TestGroup = ({ test }) => {
   );
 
   test(
+    'an expired context is gone from the backend itself',
+    async ({ open, hooks }) => {
+      const storage = await open();
+      const id = randomId();
+      await storage.setItem(id, dialog(id, 1), { ttlMs: TTL });
+      assert.notEqual(await hooks.readRaw!(storage, id), undefined);
+      await sleep(TTL + 300);
+      assert.equal(await hooks.readRaw!(storage, id), undefined, 'the backend still holds it');
+    },
+    ['ttl', 'hook:readRaw'],
+  );
+
+  test(
     'the storage default TTL applies to every write',
     async ({ open }) => {
       const storage = await open({ ttlMs: TTL });

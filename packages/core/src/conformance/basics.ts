@@ -80,18 +80,22 @@ export const basics: TestGroup = ({ test }) => {
     assert.deepEqual(loaded.requests.keys(), [], 'no turn of the deleted context survives');
   });
 
-  test('delItem and clear remove the data from the backend itself', async ({ open, hooks }) => {
-    const storage = await open();
-    const [a, b] = [randomId(), randomId()];
-    await saveDialog(storage, a, 2);
-    await saveDialog(storage, b, 2);
-    assert.notEqual(await hooks.readRaw!(storage, a), undefined, 'readRaw sees a saved context');
-    await storage.delItem(a);
-    assert.equal(await hooks.readRaw!(storage, a), undefined, 'delItem left data behind');
-    assert.notEqual(await hooks.readRaw!(storage, b), undefined);
-    await storage.clear();
-    assert.equal(await hooks.readRaw!(storage, b), undefined, 'clear left data behind');
-  }, ['hook:readRaw']);
+  test(
+    'delItem and clear remove the data from the backend itself',
+    async ({ open, hooks }) => {
+      const storage = await open();
+      const [a, b] = [randomId(), randomId()];
+      await saveDialog(storage, a, 2);
+      await saveDialog(storage, b, 2);
+      assert.notEqual(await hooks.readRaw!(storage, a), undefined, 'readRaw sees a saved context');
+      await storage.delItem(a);
+      assert.equal(await hooks.readRaw!(storage, a), undefined, 'delItem left data behind');
+      assert.notEqual(await hooks.readRaw!(storage, b), undefined);
+      await storage.clear();
+      assert.equal(await hooks.readRaw!(storage, b), undefined, 'clear left data behind');
+    },
+    ['hook:readRaw'],
+  );
 
   test('clear on an empty storage succeeds', async ({ open }) => {
     const storage = await open();

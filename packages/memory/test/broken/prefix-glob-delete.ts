@@ -1,0 +1,44 @@
+/**
+ * DEFECT: deleting an id deletes every key matching the glob `<id>*`: deleting "1" also deletes
+ * "10" and "1:0", and an id holding glob characters ("a*", "a?c") matches yet more ids.
+ *
+ * Mirrors: Chatsky's Redis context storage, which deleted a context with `KEYS`/`SCAN MATCH`
+ * on `<prefix>:<id>*` (meant to catch the context's sub-keys) followed by `DEL` of every match.
+ */
+import { MemoryDriver, type MemoryStore } from '../../src/index.js';
+import { type BrokenAdapter, DriverStorage } from './common.js';
+
+/** Redis-style glob (`*`, `?`) to a regular expression; everything else matches itself. */
+function globToRegExp(glob: string): RegExp {
+  const body = [...glob]
+    .map((char) =>
+      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${body}$`, 's');
+}
+
+class PrefixGlobDeleteDriver extends MemoryDriver {
+  readonly #store: MemoryStore;
+  readonly #prefix: string;
+
+  constructor(store: MemoryStore, prefix: string) {
+    super(store, prefix);
+    this.#store = store;
+    this.#prefix = prefix;
+  }
+
+  override async delete(ids: readonly string[]): Promise<number> {
+    const keys = [...this.#store.namespace(this.#prefix).keys()];
+    // BUG: `SCAN MATCH <id>*` then `DEL` of every key found.
+    const patterns = ids.map((id) => globToRegExp(`${id}*`));
+    return super.delete(keys.filter((key) => patterns.some((pattern) => pattern.test(key))));
+  }
+}
+
+export const prefixGlobDelete: BrokenAdapter = {
+  defect: 'delete removes every id matching the glob <id>* (Chatsky Redis bug)',
+  caughtBy: ['ids sharing a prefix never touch each other', 'a glob id does not match other ids'],
+  open: (store, prefix, options) =>
+    new DriverStorage(new PrefixGlobDeleteDriver(store, prefix), store, prefix, options),
+};

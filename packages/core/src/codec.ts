@@ -39,12 +39,16 @@ export interface EncodableKinds {
   map?: boolean;
   /** `Set` instances; members are checked too. */
   set?: boolean;
-  /** `Uint8Array` (and `Buffer`, which comes back as a `Uint8Array`). */
+  /** `Uint8Array` (exactly: a `Buffer` would come back as a plain `Uint8Array`). */
   bytes?: boolean;
   /** `undefined` anywhere, including array elements and top level. */
   undefined?: boolean;
   /** `NaN`, `Infinity` and `-Infinity`. */
   nonFiniteNumbers?: boolean;
+  /** Arrays with holes. */
+  sparseArrays?: boolean;
+  /** Cycles and shared references (kept as such). */
+  cycles?: boolean;
 }
 
 /**
@@ -63,6 +67,7 @@ export function assertEncodable(
   kinds: EncodableKinds = {},
 ): void {
   const ancestors: object[] = [];
+  const seen = new Set<object>();
   const keys: (string | number)[] = [];
 
   const refuse = (reason: string): never => {
@@ -94,6 +99,13 @@ export function assertEncodable(
     }
     if (item === null) return;
     const object = item as object;
+    if (kinds.cycles) {
+      // The codec keeps cycles and shared references: check each object once.
+      if (seen.has(object)) return;
+      seen.add(object);
+      visitObject(object);
+      return;
+    }
     if (ancestors.includes(object)) refuse('the value contains a cycle');
     ancestors.push(object);
     try {
@@ -104,9 +116,12 @@ export function assertEncodable(
   };
 
   const visitObject = (object: object): void => {
+    const prototype: unknown = Object.getPrototypeOf(object);
     if (Array.isArray(object)) {
+      if (prototype !== Array.prototype) refuseSubclass(object, 'an Array');
       for (let index = 0; index < object.length; index++) {
         if (!(index in object)) {
+          if (kinds.sparseArrays) continue;
           keys.push(index);
           refuse('sparse arrays cannot be stored');
         }
@@ -118,15 +133,20 @@ export function assertEncodable(
     }
     if (object instanceof Date) {
       if (!kinds.date) refuse('a Date cannot be stored; use a codec that supports it');
-      if (Number.isNaN(object.getTime())) refuse('an invalid Date cannot be stored');
+      if (prototype !== Date.prototype) refuseSubclass(object, 'a Date');
       return;
     }
     if (object instanceof Uint8Array) {
       if (!kinds.bytes) refuse('a Uint8Array cannot be stored; use a codec that supports it');
+      if (Buffer.isBuffer(object)) {
+        refuse('a Buffer would come back as a plain Uint8Array; store new Uint8Array(buffer)');
+      }
+      if (prototype !== Uint8Array.prototype) refuseSubclass(object, 'a Uint8Array');
       return;
     }
     if (object instanceof Map) {
       if (!kinds.map) refuse('a Map cannot be stored; use a codec that supports it');
+      if (prototype !== Map.prototype) refuseSubclass(object, 'a Map');
       let index = 0;
       for (const [key, entry] of object) {
         keys.push(`<map key ${index}>`);
@@ -143,6 +163,7 @@ export function assertEncodable(
     }
     if (object instanceof Set) {
       if (!kinds.set) refuse('a Set cannot be stored; use a codec that supports it');
+      if (prototype !== Set.prototype) refuseSubclass(object, 'a Set');
       let index = 0;
       for (const member of object) {
         keys.push(`<set member ${index++}>`);
@@ -151,10 +172,12 @@ export function assertEncodable(
       }
       return;
     }
-    const prototype = Object.getPrototypeOf(object);
-    if (prototype !== Object.prototype && prototype !== null) {
-      const name = (prototype as { constructor?: { name?: string } }).constructor?.name ?? 'class';
-      refuse(`an instance of ${name} cannot be stored; store a plain object instead`);
+    if (prototype !== Object.prototype) {
+      refuse(
+        prototype === null
+          ? 'an object without prototype would come back as a plain object'
+          : `an instance of ${constructorName(object)} cannot be stored; store a plain object instead`,
+      );
     }
     if (Object.getOwnPropertySymbols(object).length > 0) {
       refuse('symbol-keyed properties cannot be stored');
@@ -166,7 +189,14 @@ export function assertEncodable(
     }
   };
 
+  const refuseSubclass = (object: object, base: string): never =>
+    refuse(`an instance of ${constructorName(object)} would come back as ${base}`);
+
   visit(value, false);
+}
+
+function constructorName(object: object): string {
+  return (object as { constructor?: { name?: string } }).constructor?.name || 'a class';
 }
 
 /** Formats a value path: `misc.user["odd key"][3]`. */
@@ -194,13 +224,16 @@ export const jsonCodec: Codec = {
     return JSON.stringify(value);
   },
   decode(payload) {
-    const text =
-      typeof payload === 'string'
-        ? payload
-        : new TextDecoder('utf-8', { fatal: true }).decode(payload);
-    return JSON.parse(text);
+    return JSON.parse(payloadText(payload));
   },
 };
+
+/** A text payload as a string; bytes must be valid UTF-8. */
+export function payloadText(payload: Payload): string {
+  return typeof payload === 'string'
+    ? payload
+    : new TextDecoder('utf-8', { fatal: true }).decode(payload);
+}
 
 /**
  * Decodes a stored payload of context `id`, turning any decoder failure into a

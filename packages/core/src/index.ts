@@ -54,6 +54,7 @@ export {
   registerAdapter,
   registeredSchemes,
 } from './registry.js';
+export { richCodec } from './rich-codec.js';
 export {
   DBContextStorage,
   DEFAULT_LATEST,

@@ -1,5 +1,7 @@
+import { jsonCodec } from './codec.js';
 import { TURN_FIELDS, type TurnField, type TurnWindow } from './driver.js';
 import { InvalidUriError } from './errors.js';
+import { richCodec } from './rich-codec.js';
 import type { StorageOptions } from './storage.js';
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
@@ -101,11 +103,14 @@ export class UriQuery {
   }
 
   /**
-   * The storage options every adapter accepts in its query: `ttlMs`, `latest` (a number or
-   * `all`), `latestLabels` / `latestRequests` / `latestResponses`, `updateRetries`.
+   * The storage options every adapter accepts in its query: `codec` (`json` or `devalue`),
+   * `ttlMs`, `latest` (a number or `all`), `latestLabels` / `latestRequests` /
+   * `latestResponses`, `updateRetries`.
    */
   storageOptions(): StorageOptions {
     const options: StorageOptions = {};
+    const codec = this.choice('codec', ['json', 'devalue']);
+    if (codec !== undefined) options.codec = codec === 'json' ? jsonCodec : richCodec;
     const ttlMs = this.integer('ttlMs', 1);
     if (ttlMs !== undefined) options.ttlMs = ttlMs;
     const latest: Partial<Record<TurnField, TurnWindow>> = {};

@@ -1,3 +1,4 @@
+import { richCodec } from '@context-storage/core';
 import { describeContextStorage, randomId } from '@context-storage/core/conformance';
 import { MemoryContextStorage, MemoryStore } from '../src/index.js';
 import { memoryHooks } from './memory-hooks.js';
@@ -6,11 +7,23 @@ import { memoryHooks } from './memory-hooks.js';
 // prefixes is tested on shared data, as it would be on a shared Redis.
 const store = new MemoryStore();
 
+const capabilities = { ttl: true, crossInstanceCompareAndSet: true, listIds: true };
+
 describeContextStorage(
   'memory',
   async (options) => new MemoryContextStorage({ ...options, store, prefix: randomId('prefix') }),
-  {
-    capabilities: { ttl: true, crossInstanceCompareAndSet: true, listIds: true },
-    hooks: memoryHooks,
-  },
+  { capabilities, hooks: memoryHooks },
+);
+
+// The same suite with the rich codec: every method must work whatever the codec.
+describeContextStorage(
+  'memory (devalue codec)',
+  async (options) =>
+    new MemoryContextStorage({
+      codec: richCodec,
+      ...options,
+      store,
+      prefix: randomId('prefix'),
+    }),
+  { capabilities, hooks: memoryHooks },
 );

@@ -13,7 +13,13 @@ describe('richCodec (devalue)', () => {
   it.each([
     ['a Date', new Date('2026-11-21T12:00:00Z')],
     ['small and huge BigInts', [5n, -5n, 2n ** 200n, -(2n ** 70n)]],
-    ['a Map with object keys', new Map<unknown, unknown>([[{ k: 1 }, 'v'], ['s', new Set([1])]])],
+    [
+      'a Map with object keys',
+      new Map<unknown, unknown>([
+        [{ k: 1 }, 'v'],
+        ['s', new Set([1])],
+      ]),
+    ],
     ['a Set', new Set(['a', 1, null])],
     ['bytes', new Uint8Array([0, 1, 255])],
     ['undefined, in objects and arrays', { a: undefined, list: [undefined, 1] }],

@@ -30,8 +30,8 @@ export interface ContextInit {
 
 /** How a loaded context reaches back to its storage for lazy loads. Internal. */
 export interface ContextBinding {
-  /** The storage the context was loaded from or saved to. */
-  readonly storage: object;
+  /** The location of the data the context was loaded from or saved to (see the driver's). */
+  readonly location: string;
   /** Loads (and decodes) stored turn items of the context. */
   fetch(id: string, request: ItemsRequest): Promise<Record<TurnField, Map<number, LoadedItem>>>;
 }
@@ -46,6 +46,8 @@ export interface ContextState {
   /** Payloads of misc and frameworkData as last loaded or saved: unchanged ones are not written. */
   miscBaseline: Payload | undefined;
   frameworkDataBaseline: Payload | undefined;
+  /** The save of this context in flight, if any: saves of one context object run one at a time. */
+  saving: Promise<unknown> | undefined;
 }
 
 let stateOf: (context: Context) => ContextState;
@@ -115,6 +117,7 @@ export class Context implements TurnMapOwner {
       binding: undefined,
       miscBaseline: undefined,
       frameworkDataBaseline: undefined,
+      saving: undefined,
     };
     this.labels = new TurnMap(this, 'labels');
     this.requests = new TurnMap(this, 'requests');
@@ -152,6 +155,7 @@ export class Context implements TurnMapOwner {
    */
   addTurn(turn: Omit<Turn, 'turnId'> = {}): number {
     const turnId = this.currentTurnId + 1;
+    assertTurnId(turnId);
     this.currentTurnId = turnId;
     if ('request' in turn) this.requests.set(turnId, turn.request);
     if ('label' in turn) this.labels.set(turnId, turn.label);

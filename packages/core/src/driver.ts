@@ -82,9 +82,16 @@ export interface ContextWrite {
   id: string;
   /**
    * Version check. `undefined`: last writer wins, no check. `0`: no context may be stored under
-   * the id. `n > 0`: the stored context must be at version `n`.
+   * the id. `n > 0`: the stored context must be at version `n` and have been created at
+   * `expectedCreatedAt`.
    */
   expectedVersion?: number;
+  /**
+   * With `expectedVersion > 0`: the stored `createdAt` must equal this too. Versions restart at 1
+   * when a context is deleted (or expires) and created again; the creation time tells the new
+   * dialog from the old one, so a stale writer of the old one cannot merge into it.
+   */
+  expectedCreatedAt?: number;
   /** True: first discard every stored turn item of the context (a whole-context overwrite). */
   replace: boolean;
   main: MainWrite;
@@ -139,6 +146,13 @@ export interface StorageCapabilities {
 export interface ContextStorageDriver {
   /** Adapter name used in messages, for example `memory` or `ioredis`. */
   readonly name: string;
+  /**
+   * Identifies the data this driver reads and writes: two drivers with equal locations see the
+   * same contexts (same server and database, same prefix), like `redis://h:6379/0#ctx`. A context
+   * loaded through one storage and saved through another of the same location gets its version
+   * check; saved to another location, it is copied. Must not contain a password.
+   */
+  readonly location: string;
   /** What this backend guarantees. */
   readonly capabilities: StorageCapabilities;
   /**

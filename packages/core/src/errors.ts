@@ -92,9 +92,11 @@ export class ConflictError extends ContextStorageError {
     super(
       'CONFLICT',
       message ??
-        `context ${quoteId(id)} was changed by another writer: expected version ${expectedVersion}, found ${
+        `context ${quoteId(id)} was changed by another writer since it was loaded (expected version ${expectedVersion}, found ${
           actualVersion === undefined ? 'no stored context' : `version ${actualVersion}`
-        }; nothing was written`,
+        }${
+          actualVersion === expectedVersion ? ' of a context created anew' : ''
+        }); nothing was written`,
     );
     this.id = id;
     this.expectedVersion = expectedVersion;

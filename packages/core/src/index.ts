@@ -67,4 +67,4 @@ export {
   type UpdateOptions,
 } from './storage.js';
 export { TurnMap } from './turn-map.js';
-export { redactUri, UriQuery, uriScheme } from './uri.js';
+export { mergeOptions, redactUri, UriQuery, uriScheme } from './uri.js';

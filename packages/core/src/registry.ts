@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ContextStorageError, UnknownSchemeError } from './errors.js';
+import { ContextStorageError, InvalidUriError, UnknownSchemeError } from './errors.js';
 import type { DBContextStorage, StorageOptions } from './storage.js';
-import { uriScheme } from './uri.js';
+import { redactUri, uriScheme } from './uri.js';
 
 /** Options of {@link createContextStorage}: storage options plus adapter-level ones. */
 export interface CreateStorageOptions extends StorageOptions {
@@ -41,25 +41,47 @@ export interface ContextStorageAdapter {
  */
 export const KNOWN_SCHEMES: Readonly<Record<string, readonly string[]>> = {
   memory: ['@context-storage/memory'],
+  ...Object.fromEntries(
+    [
+      'redis',
+      'rediss',
+      'redis+unix',
+      'redis+cluster',
+      'rediss+cluster',
+      'redis+sentinel',
+      'rediss+sentinel',
+    ].map((scheme) => [scheme, ['@context-storage/ioredis', '@context-storage/node-redis']]),
+  ),
 };
 
-const registry = new Map<string, ContextStorageAdapter>();
+/** Adapters by scheme, in registration order. */
+const registry = new Map<string, ContextStorageAdapter[]>();
 
 /**
- * Makes an adapter's schemes available to {@link createContextStorage}. A later registration of
- * the same scheme replaces the earlier one.
+ * Makes an adapter's schemes available to {@link createContextStorage}. Several adapters may
+ * serve one scheme (ioredis and node-redis both serve `redis://`): the first registered is the
+ * default, and a URI picks another with `?client=<adapter name>`. Registering an adapter again
+ * under the same name replaces it.
  */
 export function registerAdapter(adapter: ContextStorageAdapter): void {
-  for (const scheme of adapter.schemes) registry.set(scheme.toLowerCase(), adapter);
+  for (const scheme of adapter.schemes.map((s) => s.toLowerCase())) {
+    const adapters = registry.get(scheme) ?? [];
+    const index = adapters.findIndex((known) => known.name === adapter.name);
+    if (index === -1) adapters.push(adapter);
+    else adapters[index] = adapter;
+    registry.set(scheme, adapters);
+  }
 }
 
 /** The schemes served by registered adapters, with their adapter names. */
 export function registeredSchemes(): { scheme: string; adapter: string; packageName: string }[] {
-  return [...registry].map(([scheme, adapter]) => ({
-    scheme,
-    adapter: adapter.name,
-    packageName: adapter.packageName,
-  }));
+  return [...registry].flatMap(([scheme, adapters]) =>
+    adapters.map((adapter) => ({
+      scheme,
+      adapter: adapter.name,
+      packageName: adapter.packageName,
+    })),
+  );
 }
 
 /**
@@ -75,15 +97,38 @@ export async function createContextStorage(
   options: CreateStorageOptions = {},
 ): Promise<DBContextStorage> {
   const scheme = uriScheme(uri);
-  const adapter = registry.get(scheme) ?? (await loadKnownAdapter(scheme, options.resolveFrom));
+  const client = /[?&]client=([^&#]*)/.exec(uri)?.[1];
+  const registered = registry.get(scheme) ?? [];
+  const adapter =
+    client === undefined
+      ? (registered[0] ??
+        (await loadKnownAdapter(scheme, KNOWN_SCHEMES[scheme], options.resolveFrom)))
+      : (registered.find((known) => known.name === client) ??
+        (await loadKnownAdapter(scheme, clientPackages(uri, scheme, client), options.resolveFrom)));
   return adapter.create(uri, options);
+}
+
+/** The known package of adapter `client` for `scheme` (`?client=node-redis`). */
+function clientPackages(uri: string, scheme: string, client: string): readonly string[] {
+  const packages = KNOWN_SCHEMES[scheme] ?? [];
+  const match = packages.filter((packageName) => packageName.endsWith(`/${client}`));
+  if (match.length === 0) {
+    const names = packages.map((packageName) => packageName.replace(/^.*\//, ''));
+    throw new InvalidUriError(
+      redactUri(uri),
+      names.length === 0
+        ? `no adapter named "${client}" serves ${scheme}://`
+        : `client must be one of ${names.join(', ')}, got "${client}"`,
+    );
+  }
+  return match;
 }
 
 async function loadKnownAdapter(
   scheme: string,
+  packages: readonly string[] | undefined,
   resolveFrom: readonly string[] | undefined,
 ): Promise<ContextStorageAdapter> {
-  const packages = KNOWN_SCHEMES[scheme];
   if (packages === undefined) throw new UnknownSchemeError(scheme);
   for (const packageName of packages) {
     const module = await importInstalled(packageName, resolveFrom ?? defaultResolveFrom());

@@ -10,7 +10,7 @@ import {
   TURN_FIELDS,
   type TurnField,
 } from './driver.js';
-import { CorruptDataError } from './errors.js';
+import { CodecError, CorruptDataError, InvalidArgumentError } from './errors.js';
 import { type LoadedItem, mergeLoaded, turnMapState } from './turn-map.js';
 
 /**
@@ -101,7 +101,11 @@ export interface PreparedWrite {
  * `changes`, everything loaded for `replace`. Encoding here is what refuses values the codec
  * cannot round-trip, before anything is sent.
  *
- * @throws `CodecError` naming the path of a value that cannot be stored
+ * `commit` records a successful save in the context, unless the save was a copy (to another id or
+ * another location), which leaves the context as it was, bound to where it came from.
+ *
+ * @throws `CodecError` naming the path of a value that cannot be stored, `InvalidArgumentError`
+ * for main info that could not be read back (a `currentTurnId` that is not an integer...)
  */
 export function prepareWrite(
   id: string,
@@ -112,10 +116,12 @@ export function prepareWrite(
   binding: ContextBinding,
 ): PreparedWrite {
   const state = contextState(context);
+  assertSavable(context);
   const now = Date.now();
   const expiresAt = ttlMs === undefined ? undefined : now + ttlMs;
-  const misc = codec.encode(context.misc, 'misc');
-  const frameworkData = codec.encode(context.frameworkData, 'frameworkData');
+  const encode = (value: unknown, path: string) => encodeValue(codec, value, path);
+  const misc = encode(context.misc, 'misc');
+  const frameworkData = encode(context.frameworkData, 'frameworkData');
   const incremental = mode.kind === 'changes';
 
   const set: ItemWrite[] = [];
@@ -125,29 +131,34 @@ export function prepareWrite(
     requests: new Map(),
     responses: new Map(),
   };
+  // The generations sent: only these changes are cleared by the commit.
+  const sent = new Map<TurnField, { changed: Map<number, number>; deleted: Map<number, number> }>();
   for (const field of TURN_FIELDS) {
     const items = turnMapState(context[field]);
+    sent.set(field, { changed: new Map(items.changed), deleted: new Map(items.deleted) });
     for (const [turnId, value] of items.values) {
       const path = `${field}[${turnId}]`;
       const baseline = items.baseline.get(turnId);
-      if (incremental && !items.changed.has(turnId)) {
+      if (incremental && !items.changed.has(turnId) && baseline !== undefined) {
         // Unchanged primitives cannot have been mutated; objects may have been, in place.
-        if (baseline !== undefined && (typeof value !== 'object' || value === null)) continue;
-        const payload = codec.encode(value, path);
-        if (baseline !== undefined && samePayload(payload, baseline)) continue;
+        if (typeof value !== 'object' || value === null) continue;
+        const payload = encode(value, path);
+        if (samePayload(payload, baseline)) continue;
         saved[field].set(turnId, payload);
         set.push({ field, turnId, payload });
         continue;
       }
-      const payload = codec.encode(value, path);
+      const payload = encode(value, path);
       saved[field].set(turnId, payload);
       set.push({ field, turnId, payload });
     }
     if (incremental) {
-      for (const turnId of items.deleted) deleted.push({ field, turnId });
+      for (const turnId of items.deleted.keys()) deleted.push({ field, turnId });
     }
   }
 
+  const unchanged = (payload: Payload, baseline: Payload | undefined) =>
+    incremental && baseline !== undefined && samePayload(payload, baseline);
   const write: ContextWrite = {
     id,
     replace: !incremental,
@@ -156,24 +167,25 @@ export function prepareWrite(
       createdAt: state.createdAt,
       updatedAt: now,
       ...(expiresAt === undefined ? {} : { expiresAt }),
-      ...(incremental && state.miscBaseline !== undefined && samePayload(misc, state.miscBaseline)
-        ? {}
-        : { misc }),
-      ...(incremental &&
-      state.frameworkDataBaseline !== undefined &&
-      samePayload(frameworkData, state.frameworkDataBaseline)
-        ? {}
-        : { frameworkData }),
+      ...(unchanged(misc, state.miscBaseline) ? {} : { misc }),
+      ...(unchanged(frameworkData, state.frameworkDataBaseline) ? {} : { frameworkData }),
     },
     set,
     delete: deleted,
     ...(ttlMs === undefined ? {} : { ttlMs }),
   };
-  if (mode.kind === 'changes') write.expectedVersion = state.version;
-  else if (mode.expectedVersion !== undefined) write.expectedVersion = mode.expectedVersion;
+  if (mode.kind === 'changes') {
+    write.expectedVersion = state.version;
+    write.expectedCreatedAt = state.createdAt;
+  } else if (mode.expectedVersion !== undefined) {
+    write.expectedVersion = mode.expectedVersion;
+  }
 
+  const isCopy =
+    context.id !== id ||
+    (state.binding !== undefined && state.binding.location !== binding.location);
   const commit = (version: number): void => {
-    if (context.id !== id) return; // a copy under another id leaves the source context as it was
+    if (isCopy) return;
     Object.assign(state, {
       version,
       updatedAt: now,
@@ -184,14 +196,54 @@ export function prepareWrite(
     });
     for (const field of TURN_FIELDS) {
       const items = turnMapState(context[field]);
-      for (const [turnId, payload] of saved[field]) items.baseline.set(turnId, payload);
-      items.changed.clear();
-      items.deleted.clear();
+      const { changed, deleted: gone } = sent.get(field)!;
+      for (const [turnId, payload] of saved[field]) {
+        if (items.changed.get(turnId) === changed.get(turnId)) items.baseline.set(turnId, payload);
+      }
+      for (const [turnId, generation] of changed) {
+        if (items.changed.get(turnId) === generation) items.changed.delete(turnId);
+      }
+      for (const [turnId, generation] of gone) {
+        if (items.deleted.get(turnId) === generation) items.deleted.delete(turnId);
+      }
       // After a whole-context overwrite the store holds exactly what is loaded here.
       if (!incremental) items.complete = true;
     }
   };
   return { write, commit };
+}
+
+/** Encodes one value; any failure of the codec is a CodecError naming the path. */
+function encodeValue(codec: Codec, value: unknown, path: string): Payload {
+  try {
+    return codec.encode(value, path);
+  } catch (error) {
+    if (error instanceof CodecError) throw error;
+    throw new CodecError(path, `codec "${codec.name}" failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Refuses main info that the next load would report as corrupt. */
+function assertSavable(context: Context): void {
+  const { currentTurnId, createdAt, misc, frameworkData } = context;
+  if (!Number.isSafeInteger(currentTurnId) || currentTurnId < 0) {
+    throw new InvalidArgumentError(
+      `currentTurnId must be a non-negative integer, got ${String(currentTurnId)}`,
+    );
+  }
+  if (!Number.isFinite(createdAt)) {
+    throw new InvalidArgumentError(`createdAt must be a timestamp in ms, got ${String(createdAt)}`);
+  }
+  for (const [name, value] of [
+    ['misc', misc],
+    ['frameworkData', frameworkData],
+  ] as const) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InvalidArgumentError(`${name} must be a plain object`);
+    }
+  }
 }
 
 function samePayload(a: Payload, b: Payload): boolean {

@@ -29,10 +29,15 @@ export interface TurnMapState {
   absent: Set<number>;
   /** True when every stored item is loaded, so unknown ids are known to be absent. */
   complete: boolean;
-  /** Ids set since the last save. */
-  changed: Set<number>;
-  /** Ids deleted since the last save. */
-  deleted: Set<number>;
+  /**
+   * Ids set since the last save, each with the generation of its last change: a save commits only
+   * the changes it sent, so a change made while the save is in flight is kept for the next one.
+   */
+  changed: Map<number, number>;
+  /** Ids deleted since the last save, with the generation of the deletion. */
+  deleted: Map<number, number>;
+  /** Counter of changes, for `changed` and `deleted`. */
+  generation: number;
   /** Payload of each loaded item as last loaded or saved: detects in-place mutations. */
   baseline: Map<number, Payload>;
 }
@@ -54,8 +59,9 @@ export class TurnMap<V = unknown> {
     values: new Map(),
     absent: new Set(),
     complete: false,
-    changed: new Set(),
-    deleted: new Set(),
+    changed: new Map(),
+    deleted: new Map(),
+    generation: 0,
     baseline: new Map(),
   };
 
@@ -105,7 +111,7 @@ export class TurnMap<V = unknown> {
     state.values.set(turnId, value);
     state.absent.delete(turnId);
     state.deleted.delete(turnId);
-    state.changed.add(turnId);
+    state.changed.set(turnId, ++state.generation);
     this.#owner.noteTurnId(turnId);
     return this;
   }
@@ -121,7 +127,7 @@ export class TurnMap<V = unknown> {
     state.changed.delete(turnId);
     state.baseline.delete(turnId);
     state.absent.add(turnId);
-    state.deleted.add(turnId);
+    state.deleted.set(turnId, ++state.generation);
     return had;
   }
 

@@ -11,15 +11,38 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
  * so that the URI can appear in errors, logs and pages. Works on malformed URIs too.
  */
 export function redactUri(uri: string): string {
-  const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i; // greedy: a raw '@' in the password
-  const redacted = userinfo.test(uri)
-    ? uri.replace(userinfo, (_match, scheme: string, info: string) => {
-        const colon = info.indexOf(':');
-        return colon === -1 ? `${scheme}${info}@` : `${scheme}${info.slice(0, colon)}:***@`;
-      })
-    : // Not a well-formed URI: still hide anything shaped like user:password@.
-      uri.replace(/:[^\s@/]*@/g, ':***@');
-  return redacted.replace(/([?&](?:password|pass|pwd)=)[^&#]*/gi, '$1***');
+  const head = /^([a-z][a-z0-9+.-]*:\/\/)([^?]*)/i.exec(uri);
+  let redacted: string;
+  if (head === null) {
+    // Not a well-formed URI: still hide anything shaped like user:password@.
+    redacted = uri.replace(/:[^\s@]*@/g, ':***@');
+  } else {
+    // The userinfo ends at the last '@' before the query: a password may hold '/', '#' or '@'.
+    const [whole, scheme, rest] = head as unknown as [string, string, string];
+    const at = rest.lastIndexOf('@');
+    const info = at === -1 ? '' : rest.slice(0, at);
+    const colon = info.indexOf(':');
+    redacted =
+      colon === -1
+        ? uri
+        : `${scheme}${info.slice(0, colon)}:***${rest.slice(at)}${uri.slice(whole.length)}`;
+  }
+  // A fragment may be the tail of a password holding a raw '#': never show it.
+  const hash = redacted.indexOf('#');
+  if (hash !== -1) redacted = `${redacted.slice(0, hash)}#***`;
+  return redacted.replace(/([?&])([^=&#]*)=([^&#]*)/g, (whole, separator: string, key: string) =>
+    SECRET_PARAM.test(safeDecode(key)) ? `${separator}${key}=***` : whole,
+  );
+}
+
+const SECRET_PARAM = /pass|pwd|secret|token|auth/i;
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -144,8 +167,24 @@ export class UriQuery {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
     if (raw === 'all') return 'all';
-    if (!/^\d+$/.test(raw))
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
       this.fail(`${name} must be a non-negative integer or "all", got "${raw}"`);
+    }
     return Number(raw);
   }
+}
+
+/**
+ * Merges option objects left to right, skipping keys whose value is `undefined`, so that
+ * `{ ttlMs: config.ttl }` with an unset `config.ttl` keeps the TTL given in the URI.
+ */
+export function mergeOptions<T extends object>(...sources: (Partial<T> | undefined)[]): Partial<T> {
+  const merged: Record<string, unknown> = {};
+  for (const source of sources) {
+    if (source === undefined) continue;
+    for (const [key, value] of Object.entries(source)) {
+      if (value !== undefined) merged[key] = value;
+    }
+  }
+  return merged as Partial<T>;
 }

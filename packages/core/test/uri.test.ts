@@ -8,7 +8,7 @@ describe('redactUri', () => {
     ['redis://user@host', 'redis://user@host'],
     ['rediss://u:p%40ss@h?password=x&prefix=p', 'rediss://u:***@h?password=***&prefix=p'],
     ['redis://u:raw@at@host/0', 'redis://u:***@host/0'],
-    ['redis:/u:hunter2@h', 'redis:/u:***@h'],
+    ['redis:/u:hunter2@h', 'redis:***@h'],
     ['not a uri with password=zzz', 'not a uri with password=zzz'],
     ['memory://', 'memory://'],
   ])('%s -> %s', (uri, expected) => {
@@ -57,5 +57,18 @@ describe('UriQuery', () => {
     expect(() => query('ttlMs=0').storageOptions()).toThrow(InvalidUriError);
     expect(() => query('latest=-1').storageOptions()).toThrow(/latest must be/);
     expect(() => query('flag=maybe').boolean('flag')).toThrow(/true or false/);
+  });
+});
+
+describe('redactUri hides passwords wherever they hide', () => {
+  it.each([
+    'redis://u:hun/ter2@host',
+    'redis://u:hunter2#x@host',
+    'redis://h?sentinelPassword=hunter2',
+    'redis://h?pass%77ord=hunter2',
+    'redis://h?authToken=hunter2&prefix=x',
+    'memory://user:pa/hunter2@host',
+  ])('%s', (uri) => {
+    expect(redactUri(uri)).not.toContain('hunter2');
   });
 });

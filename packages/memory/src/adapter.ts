@@ -1,6 +1,7 @@
 import {
   type ContextStorageAdapter,
   type CreateStorageOptions,
+  mergeOptions,
   redactUri,
   UriQuery,
   uriScheme,
@@ -40,8 +41,7 @@ export function memoryStorageFromUri(
   const storageOptions = query.storageOptions();
   query.assertAllRead();
   return new MemoryContextStorage({
-    ...storageOptions,
-    ...options,
+    ...mergeOptions<CreateStorageOptions>(storageOptions, options),
     store: url.hostname === '' ? new MemoryStore() : namedMemoryStore(url.hostname),
     prefix: options.prefix ?? prefix ?? '',
   });

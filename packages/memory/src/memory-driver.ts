@@ -29,6 +29,7 @@ export const MEMORY_CAPABILITIES: StorageCapabilities = Object.freeze({
 export class MemoryDriver implements ContextStorageDriver {
   readonly name = 'memory';
   readonly capabilities = MEMORY_CAPABILITIES;
+  readonly location: string;
   readonly #store: MemoryStore;
   readonly #prefix: string;
 
@@ -39,6 +40,7 @@ export class MemoryDriver implements ContextStorageDriver {
   constructor(store: MemoryStore, prefix: string) {
     this.#store = store;
     this.#prefix = prefix;
+    this.location = `memory://${store.id}#${JSON.stringify(prefix)}`;
   }
 
   async load(ids: readonly string[], windows: LoadWindows): Promise<(StoredContext | undefined)[]> {
@@ -87,7 +89,12 @@ export class MemoryDriver implements ContextStorageDriver {
     return writes.map((write) => {
       const entry = live(namespace, write.id);
       const actual = entry?.version;
-      if (write.expectedVersion !== undefined && write.expectedVersion !== (actual ?? 0)) {
+      const expected = write.expectedVersion;
+      if (
+        expected !== undefined &&
+        (expected !== (actual ?? 0) ||
+          (expected > 0 && entry?.createdAt !== write.expectedCreatedAt))
+      ) {
         return { ok: false, actualVersion: actual };
       }
       const items =

@@ -12,12 +12,16 @@ export interface MemoryEntry {
   items: Record<TurnField, Map<number, Payload>>;
 }
 
+let storeCount = 0;
+
 /**
  * The data behind memory storages: contexts per prefix, kept in this process. Several storages
  * (with different prefixes, or the same one, like two processes on one Redis) can share a store.
  * Lost when the process exits.
  */
 export class MemoryStore {
+  /** Unique in this process: tells two stores apart in storage locations. */
+  readonly id = `store-${++storeCount}`;
   readonly #namespaces = new Map<string, Map<string, MemoryEntry>>();
   #available = true;
 

@@ -1,4 +1,9 @@
-import { Context, createContextStorage, InvalidUriError } from '@context-storage/core';
+import {
+  Context,
+  type CreateStorageOptions,
+  createContextStorage,
+  InvalidUriError,
+} from '@context-storage/core';
 import { describe, expect, it } from 'vitest';
 import { MemoryContextStorage, memoryStorageFromUri } from '../src/index.js';
 
@@ -26,8 +31,13 @@ describe('memory:// URIs', () => {
     expect(storage.latest).toEqual({ labels: 'all', requests: 'all', responses: 'all' });
   });
 
-  it('programmatic options win over the query', () => {
+  it('programmatic options win over the query, unless they are undefined', () => {
     expect(memoryStorageFromUri('memory://?prefix=a', { prefix: 'b' }).prefix).toBe('b');
+    // As plain JavaScript (or TypeScript without exactOptionalPropertyTypes) may pass them.
+    const unset = { ttlMs: undefined, latest: undefined } as unknown as CreateStorageOptions;
+    const storage = memoryStorageFromUri('memory://?ttlMs=60000&latest=7', unset);
+    expect(storage.ttlMs).toBe(60_000);
+    expect(storage.latest.requests).toBe(7);
   });
 
   it.each([

@@ -17,6 +17,7 @@ export function recordingDriver(
   const log: DriverLog = { calls: [], writes: [] };
   const recorded: ContextStorageDriver = {
     name: driver.name,
+    location: driver.location,
     capabilities,
     load: (ids, windows) => {
       log.calls.push('load');

@@ -1,8 +1,10 @@
 import {
+  ConnectionError,
   Context,
   type ContextStorageDriver,
   type ContextWrite,
   DBContextStorage,
+  UnsupportedOperationError,
 } from '@context-storage/core';
 import { dialog } from '@context-storage/core/conformance';
 import { describe, expect, it } from 'vitest';
@@ -157,5 +159,50 @@ describe('backends without cross-instance compare-and-set', () => {
 
   it('(control) the same racy driver declared atomic does lose turns', async () => {
     expect(await lostTurns(racyDriver(true))).toBeGreaterThan(0);
+  });
+});
+
+describe('what the user sees of driver failures', () => {
+  it('a driver failure that is not a ContextStorageError arrives as a ConnectionError', async () => {
+    const inner = new MemoryDriver(new MemoryStore(), 'plain');
+    const bug = new TypeError('client exploded');
+    const storage = new DBContextStorage({
+      ...recordingDriver(inner).driver,
+      load: async () => {
+        throw bug;
+      },
+    });
+    const error = await storage.getItem('x').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).cause).toBe(bug);
+    await expect(
+      storage.update('x', () => {
+        throw new RangeError('mine');
+      }),
+    ).rejects.toBeInstanceOf(ConnectionError); // the load fails first
+  });
+
+  it('an error thrown by the change given to update() reaches the caller as it is', async () => {
+    const storage = new MemoryContextStorage();
+    const mine = new RangeError('mine');
+    await expect(
+      storage.update('x', () => {
+        throw mine;
+      }),
+    ).rejects.toBe(mine);
+  });
+
+  it('a TTL on a backend without expiry is refused, not silently ignored', async () => {
+    const inner = new MemoryDriver(new MemoryStore(), 'no-ttl');
+    const driver = {
+      ...recordingDriver(inner).driver,
+      capabilities: { ...inner.capabilities, ttl: false },
+    };
+    expect(() => new DBContextStorage(driver, { ttlMs: 1000 })).toThrow(UnsupportedOperationError);
+    const storage = new DBContextStorage(driver);
+    await expect(storage.setItem('x', new Context('x'), { ttlMs: 1000 })).rejects.toBeInstanceOf(
+      UnsupportedOperationError,
+    );
+    await storage.setItem('x', new Context('x'));
   });
 });

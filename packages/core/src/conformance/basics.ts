@@ -126,6 +126,23 @@ export const basics: TestGroup = ({ test }) => {
     assert.deepEqual((await loadFull(b, id)).misc, { owner: 'b' });
   });
 
+  test('a context copied to another storage stays bound to where it came from', async ({
+    open,
+  }) => {
+    const [source, target] = [await open(), await open()];
+    assert.notEqual(source.location, target.location, 'two storages must have two locations');
+    const id = randomId();
+    await saveDialog(source, id, 3, { step: 1 });
+    const context = await source.getItem(id, { latest: 1 });
+    await target.setItem(id, context!); // a copy: loads every turn first
+    assert.equal((await loadFull(target, id)).requests.size, 3);
+    context!.misc.step = 2;
+    await source.setItem(id, context!); // still an incremental, version-checked save to the source
+    assert.equal(context!.version, 2);
+    assert.deepEqual((await loadFull(source, id)).misc, { step: 2 });
+    assert.deepEqual((await loadFull(target, id)).misc, { step: 1 });
+  });
+
   test('loaded contexts are independent copies of what is stored', async ({ open }) => {
     const storage = await open();
     const id = randomId();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Context } from '../context.js';
+import { Context } from '../context.js';
 import type { DBContextStorage } from '../storage.js';
 import { loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
@@ -71,6 +71,100 @@ export const concurrency: TestGroup = ({ test }) => {
     loaded.addTurn({ request: 'late' });
     await rejectsWith(storage.setItem(id, loaded), 'CONFLICT');
     assert.equal(await storage.contains(id), false);
+  });
+
+  test(
+    'a context saved through another storage of the same location keeps its version check',
+    async ({ open, hooks }) => {
+      const storage = await open();
+      const twin = await hooks.reopen!(storage);
+      assert.equal(twin.location, storage.location);
+      const id = randomId();
+      await saveDialog(storage, id, 1);
+      const stale = await storage.getItem(id);
+      await twin.update(id, (context) => void context.addTurn({ request: 'from the twin' }));
+      stale!.addTurn({ request: 'stale' });
+      await rejectsWith(twin.setItem(id, stale!), 'CONFLICT');
+      const fresh = await twin.getItem(id);
+      fresh!.addTurn({ request: 'incremental through the twin' });
+      await storage.setItem(id, fresh!);
+      const stored = await loadFull(storage, id);
+      assert.deepEqual(
+        stored.requests
+          .entries()
+          .slice(1)
+          .map(([, request]) => request),
+        ['from the twin', 'incremental through the twin'],
+      );
+    },
+    ['hook:reopen'],
+  );
+
+  test('a stale writer cannot merge into a context deleted and created anew', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 1, { user: 'alice' });
+    const stale = await storage.getItem(id);
+    await storage.delItem(id);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later creation time
+    await saveDialog(storage, id, 1, { user: 'bob' }); // version 1 again
+    stale!.addTurn({ request: 'alice, late' });
+    await rejectsWith(storage.setItem(id, stale!), 'CONFLICT');
+    const stored = await loadFull(storage, id);
+    assert.deepEqual(stored.misc, { user: 'bob' });
+    assert.deepEqual(stored.requests.keys(), [1]);
+  });
+
+  test('changes made while a save is in flight are saved by the next save', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = await saveDialog(storage, id, 2);
+    context.addTurn({ request: 'three' });
+    const first = storage.setItem(id, context); // captures the context as it is now
+    context.requests.delete(1);
+    context.labels.set(2, 'edited during the save');
+    await first;
+    assert.equal((await loadFull(storage, id)).requests.has(1), true, 'saved before the delete');
+    context.addTurn({ request: 'four' });
+    const second = storage.setItem(id, context);
+    const third = storage.setItem(id, context); // not awaited either: saves of one object queue
+    await Promise.all([second, third]);
+    const stored = await loadFull(storage, id);
+    assert.deepEqual(stored.requests.keys(), [2, 3, 4]);
+    assert.equal(stored.labels.get(2), 'edited during the save');
+    assert.equal(stored.currentTurnId, 4);
+  });
+
+  test('a batch with one stale context saves the others and reports the stale one', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const [staleId, okId, newId] = [randomId('stale'), randomId('ok'), randomId('new')];
+    await saveDialog(storage, staleId, 1);
+    await saveDialog(storage, okId, 1);
+    const [stale, ok] = (await storage.getItems([staleId, okId])) as Context[];
+    await storage.update(staleId, (context) => void context.addTurn({ request: 'rival' }));
+    stale!.addTurn({ request: 'lost cause' });
+    ok!.addTurn({ request: 'kept' });
+    const fresh = new Context(newId, { misc: { fresh: true } });
+    const error = await rejectsWith(
+      storage.setItems([
+        [staleId, stale!],
+        [okId, ok!],
+        [newId, fresh],
+      ]),
+      'CONFLICT',
+    );
+    assert.equal((error as unknown as { id: string }).id, staleId);
+    assert.equal(stale!.version, 1, 'the rejected context was not marked saved');
+    assert.equal(ok!.version, 2);
+    assert.equal(fresh.version, 1);
+    assert.equal((await loadFull(storage, okId)).requests.get(2), 'kept');
+    assert.deepEqual((await loadFull(storage, newId)).misc, { fresh: true });
+    assert.equal((await loadFull(storage, staleId)).requests.get(2), 'rival');
+    ok!.addTurn({ request: 'and again' }); // the saved one goes on incrementally
+    await storage.setItem(okId, ok!);
+    assert.equal((await loadFull(storage, okId)).requests.get(3), 'and again');
   });
 
   test('concurrent updates of one context lose no turn', async ({ open, options }) => {

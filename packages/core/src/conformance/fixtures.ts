@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { type Codec, jsonCodec } from '../codec.js';
 import { Context } from '../context.js';
 import type { ContextStorageErrorCode } from '../errors.js';
 import type { DBContextStorage } from '../storage.js';
@@ -87,3 +88,23 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   for await (const item of iterable) out.push(item);
   return out;
 }
+
+/**
+ * A codec whose payloads are bytes that are not valid UTF-8 (JSON behind a 0xFF 0x00 header): an
+ * adapter that stores or returns payloads as text breaks it.
+ */
+export const binaryCodec: Codec = {
+  name: 'conformance-binary',
+  encode(value, path) {
+    const json = new TextEncoder().encode(jsonCodec.encode(value, path) as string);
+    const bytes = new Uint8Array(json.length + 2);
+    bytes.set([0xff, 0x00]);
+    bytes.set(json, 2);
+    return bytes;
+  },
+  decode(payload) {
+    if (typeof payload === 'string') throw new Error('expected bytes, got text');
+    if (payload[0] !== 0xff || payload[1] !== 0x00) throw new Error('the binary header is gone');
+    return jsonCodec.decode(payload.subarray(2));
+  },
+};

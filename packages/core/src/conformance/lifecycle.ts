@@ -36,12 +36,26 @@ export const lifecycle: TestGroup = ({ test }) => {
     }
   });
 
-  test('close() waits for calls in flight', async ({ open }) => {
+  test('close() waits for calls in flight', async ({ open, hooks }) => {
     const storage = await open();
-    const id = randomId();
-    const saving = storage.setItem(id, new Context(id, { misc: { landed: true } }));
+    const witness = hooks.reopen === undefined ? undefined : await hooks.reopen(storage);
+    const [saved, updated] = [randomId('saved'), randomId('updated')];
+    const saving = storage.setItem(saved, new Context(saved, { misc: { landed: true } }));
+    const updating = storage.update(updated, async (context) => {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // close() is called meanwhile
+      context.addTurn({ request: 'finished after close() was called' });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
     await storage.close();
     await saving;
+    assert.equal((await updating).version, 1);
+    if (witness !== undefined) {
+      assert.deepEqual((await witness.getItem(saved))?.misc, { landed: true });
+      assert.equal(
+        (await witness.getItem(updated))?.requests.get(1),
+        'finished after close() was called',
+      );
+    }
   });
 
   test('Symbol.asyncDispose closes the storage', async ({ open }) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_LATEST } from '../storage.js';
-import { loadedTurnIds, loadFull, randomId, saveDialog } from './fixtures.js';
+import { dialog, loadedTurnIds, loadFull, randomId, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 const range = (from: number, to: number) =>
@@ -112,6 +112,37 @@ export const partial: TestGroup = ({ test }) => {
     assert.deepEqual(full.responses.get(39), { text: 'response 39' });
     assert.deepEqual(full.labels.get(1), ['flow', 'node1']);
     assert.equal(full.requests.get(41), 'new');
+  });
+
+  test('frameworkData and misc survive saves that do not change them', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = dialog(id, 2, { kept: 'misc' });
+    context.frameworkData = { engine: { node: 'start', stack: [1, 2] } };
+    await storage.setItem(id, context);
+    const loaded = await storage.getItem(id);
+    loaded!.addTurn({ request: 'only a turn' });
+    await storage.setItem(id, loaded!);
+    const again = await loadFull(storage, id);
+    assert.deepEqual(again.frameworkData, { engine: { node: 'start', stack: [1, 2] } });
+    assert.deepEqual(again.misc, { kept: 'misc' });
+    Object.assign(again.frameworkData, { engine: { node: 'next' } });
+    await storage.setItem(id, again);
+    assert.deepEqual((await loadFull(storage, id)).frameworkData, { engine: { node: 'next' } });
+    assert.deepEqual((await loadFull(storage, id)).misc, { kept: 'misc' });
+  });
+
+  test('fetching turns of a context deleted meanwhile finds nothing, without error', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 5);
+    const context = await storage.getItem(id, { latest: 1 });
+    await storage.delItem(id);
+    assert.equal(await context!.requests.fetch(2), undefined);
+    assert.deepEqual(await context!.fetchTurns([1, 3]), []);
+    assert.deepEqual([...(await context!.labels.fetchAll()).keys()], [5]);
   });
 
   test('an item mutated in place after load is saved', async ({ open }) => {

@@ -3,8 +3,9 @@ import { Context } from '../context.js';
 import { collect, dialog, randomId, sleep } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
-// Generous margins: expiry is checked 300+ ms after it is due, renewal 250+ ms before.
+// Generous margins: expiry is checked 300+ ms after it is due; the renewal test leaves 400+ ms.
 const TTL = 600;
+const SLIDING_TTL = 1_000;
 
 /** Time to live: per call, per storage, sliding on every write, removed by a write without one. */
 export const ttl: TestGroup = ({ test }) => {
@@ -66,15 +67,15 @@ export const ttl: TestGroup = ({ test }) => {
     async ({ open }) => {
       const storage = await open();
       const id = randomId();
-      await storage.setItem(id, dialog(id, 1), { ttlMs: TTL });
-      await sleep(TTL / 2 + 50);
+      await storage.setItem(id, dialog(id, 1), { ttlMs: SLIDING_TTL });
+      await sleep(SLIDING_TTL / 2 + 50);
       const loaded = await storage.getItem(id);
       assert.ok(loaded);
       loaded.addTurn({ request: 'keep me alive' });
-      await storage.setItem(id, loaded, { ttlMs: TTL });
-      await sleep(TTL / 2 + 100); // past the first expiry, before the renewed one
+      await storage.setItem(id, loaded, { ttlMs: SLIDING_TTL });
+      await sleep(SLIDING_TTL / 2 + 100); // past the first expiry, 400 ms before the renewed one
       assert.equal(await storage.contains(id), true, 'the second write must renew the TTL');
-      await sleep(TTL);
+      await sleep(SLIDING_TTL);
       assert.equal(await storage.contains(id), false);
     },
     ['ttl'],
@@ -93,6 +94,29 @@ export const ttl: TestGroup = ({ test }) => {
       assert.equal((await storage.getItem(id))?.expiresAt, undefined);
       await sleep(TTL + 300);
       assert.equal(await storage.contains(id), true);
+    },
+    ['ttl'],
+  );
+
+  test(
+    'an expired context is created anew by update, not reported as a conflict',
+    async ({ open }) => {
+      const storage = await open();
+      const id = randomId();
+      await storage.setItem(id, dialog(id, 3, { old: true }), { ttlMs: TTL });
+      await sleep(TTL + 300);
+      const created = await storage.update(id, (context) => {
+        context.addTurn({ request: 'new session' });
+      });
+      assert.equal(created.version, 1);
+      const stored = await storage.getItem(id, { latest: 'all' });
+      assert.deepEqual(stored?.misc, {});
+      assert.deepEqual(stored?.requests.keys(), [1]);
+      assert.equal(
+        stored?.requests.get(1),
+        'new session',
+        'no turn of the expired context survives',
+      );
     },
     ['ttl'],
   );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Context } from '../context.js';
-import { loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
+import { binaryCodec, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 class Session {
@@ -44,6 +44,36 @@ export const values: TestGroup = ({ test }) => {
     assert.equal(loaded.labels.get(1), null);
     assert.equal(loaded.labels.has(1), true);
     assert.equal(loaded.responses.get(1), 0);
+  });
+
+  test('binary payloads (not UTF-8) round-trip byte for byte', async ({ open }) => {
+    const storage = await open({ codec: binaryCodec });
+    const id = randomId();
+    await saveDialog(storage, id, 6, { note: 'binary' });
+    const context = await storage.getItem(id, { latest: 2 });
+    assert.deepEqual(context?.misc, { note: 'binary' });
+    assert.deepEqual(context?.requests.get(6), { text: `request 6 of ${id}` });
+    assert.deepEqual(await context?.requests.fetch(1), { text: `request 1 of ${id}` });
+    context!.addTurn({ response: 'seventh' });
+    await storage.setItem(id, context!);
+    const [full] = await storage.getItems([id], { latest: 'all' });
+    assert.equal(full?.responses.get(7), 'seventh');
+    assert.equal(full?.labels.size, 6);
+  });
+
+  test('main info that could not be read back is refused; nothing is written', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = await saveDialog(storage, id, 1);
+    context.currentTurnId = Number.NaN;
+    await rejectsWith(storage.setItem(id, context), 'INVALID_ARGUMENT');
+    context.currentTurnId = 1;
+    context.misc = null as unknown as Record<string, unknown>;
+    await rejectsWith(storage.setItem(id, context), 'INVALID_ARGUMENT');
+    const fresh = new Context(randomId(), { createdAt: Number.NaN });
+    await rejectsWith(storage.setItem(fresh.id, fresh), 'INVALID_ARGUMENT');
+    assert.equal((await loadFull(storage, id)).version, 1);
+    assert.equal(await storage.len(), 1);
   });
 
   test('a value the codec cannot round-trip is refused with its path; nothing is written', async ({

@@ -3,7 +3,7 @@
  * deliberately broken one in ./broken/, through the tests meant to catch that defect.
  *
  * Each run is a child process under node's own test runner (`node --test`, TAP output), which
- * also proves that the suite runs outside vitest. A run takes 5-10 s (TTL sleeps); the runs go
+ * also proves that the suite runs outside vitest. A run takes about 10 s (TTL sleeps); the runs go
  * concurrently, up to vitest's `maxConcurrency` (5 by default) at a time.
  */
 import { spawn } from 'node:child_process';

@@ -1,15 +1,21 @@
 /** Every deliberately broken memory adapter, by the name `BROKEN=<name>` selects it with. */
 import { batchOrder } from './batch-order.js';
+import { batchWriteOrder } from './batch-write-order.js';
 import { clearAll } from './clear-all.js';
 import { type BrokenAdapter, control } from './common.js';
+import { createdAtIgnored } from './created-at-ignored.js';
+import { expiredVersionCheck } from './expired-version-check.js';
 import { foreignCount } from './foreign-count.js';
+import { frameworkReset } from './framework-reset.js';
 import { ignoresTtl } from './ignores-ttl.js';
 import { keepsOldTtl } from './keeps-old-ttl.js';
+import { loadItemsThrows } from './loaditems-throws.js';
+import { locationPerInstance } from './location-per-instance.js';
 import { lostUpdate } from './lost-update.js';
-import { plainError, plainErrorRareMethods } from './plain-error.js';
 import { prefixGlobDelete } from './prefix-glob-delete.js';
 import { replaceOnSave } from './replace-on-save.js';
 import { sharedCache } from './shared-cache.js';
+import { textPayloads } from './text-payloads.js';
 
 export type { BrokenAdapter } from './common.js';
 
@@ -17,15 +23,20 @@ export type { BrokenAdapter } from './common.js';
 export const BROKEN_ADAPTERS: Readonly<Record<string, BrokenAdapter>> = {
   'ignores-ttl': ignoresTtl,
   'keeps-old-ttl': keepsOldTtl,
+  'expired-version-check': expiredVersionCheck,
   'shared-cache': sharedCache,
   'foreign-count': foreignCount,
   'lost-update': lostUpdate,
+  'created-at-ignored': createdAtIgnored,
+  'location-per-instance': locationPerInstance,
   'batch-order': batchOrder,
+  'batch-write-order': batchWriteOrder,
   'prefix-glob-delete': prefixGlobDelete,
   'clear-all': clearAll,
   'replace-on-save': replaceOnSave,
-  'plain-error': plainError,
-  'plain-error-rare-methods': plainErrorRareMethods,
+  'framework-reset': frameworkReset,
+  'text-payloads': textPayloads,
+  'loaditems-throws': loadItemsThrows,
 };
 
 /** The adapter `BROKEN=<name>` selects: `none` is the real memory adapter (the control). */

@@ -52,7 +52,9 @@ export class ContextStorageError extends Error {
 
 /**
  * The backend could not be reached, refused the connection or the credentials, or did not answer
- * in time. Nothing is known to have been written by the failed call; retrying later is safe.
+ * in time. The failed call may still take effect (a command sent before an outage can run once
+ * the backend is back); retrying a version-checked save or an `update` is safe: it applies once,
+ * or reports a `ConflictError` when the first attempt did land.
  */
 export class ConnectionError extends ContextStorageError {
   /**

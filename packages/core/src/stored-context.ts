@@ -246,9 +246,12 @@ function assertSavable(context: Context): void {
   }
 }
 
+/** Equal payloads; a text payload equals its UTF-8 bytes (a backend may give bytes back). */
 function samePayload(a: Payload, b: Payload): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  const left = typeof a === 'string' ? Buffer.from(a) : a;
+  const right = typeof b === 'string' ? Buffer.from(b) : b;
+  return left.byteLength === right.byteLength && Buffer.compare(left, right) === 0;
 }
 
 function decodeRecord(

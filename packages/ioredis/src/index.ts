@@ -1,0 +1,10 @@
+import { registerAdapter } from '@context-storage/core';
+import { contextStorageAdapter } from './adapter.js';
+
+export { contextStorageAdapter } from './adapter.js';
+export { connectIoRedis } from './ioredis-client.js';
+export { type IoRedisClient, IoRedisConnection } from './ioredis-connection.js';
+export { IoRedisContextStorage, type IoRedisStorageOptions } from './ioredis-storage.js';
+
+// Importing the package is enough for createContextStorage('redis://...') to find it.
+registerAdapter(contextStorageAdapter);

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { ConnectionError, InvalidUriError } from '@context-storage/core';
+import type { RedisTarget } from '@context-storage/redis-layout';
+import type { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
+import type { IoRedisClient } from './ioredis-connection.js';
+
+/** Reconnect back-off after an outage: 50 ms, 100 ms, ... at most 2 s, forever. */
+const reconnectDelay = (attempt: number) => Math.min(attempt * 50, 2_000);
+
+/**
+ * Opens an ioredis client for a parsed URI and waits until it is ready, failing fast: the first
+ * error (connection refused, wrong password, TLS failure) rejects at once, and a server that
+ * accepts TCP but never answers rejects after `connectTimeoutMs`. The client library is imported
+ * only here.
+ *
+ * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files
+ */
+export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient> {
+  const ioredis = await import('ioredis');
+  const common = commonOptions(target);
+  let client: IoRedisClient;
+  if (target.topology === 'cluster') {
+    const options: ClusterOptions = {
+      lazyConnect: true,
+      redisOptions: common,
+      clusterRetryStrategy: reconnectDelay,
+      enableOfflineQueue: true,
+      slotsRefreshTimeout: target.connectTimeoutMs,
+      // Node addresses come from CLUSTER SLOTS as IPs; TLS checks the name given in the URI.
+      dnsLookup: (address, callback) => callback(null, address),
+    };
+    client = new ioredis.Cluster(target.nodes, options) as Cluster;
+  } else if (target.topology === 'sentinel') {
+    const sentinel = target.sentinel!;
+    client = new ioredis.Redis({
+      ...common,
+      sentinels: target.nodes,
+      name: sentinel.masterName,
+      role: sentinel.role === 'replica' ? 'slave' : 'master',
+      ...(sentinel.username === undefined ? {} : { sentinelUsername: sentinel.username }),
+      ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
+      ...(target.tls === undefined ? {} : { enableTLSForSentinelMode: true }),
+      sentinelRetryStrategy: reconnectDelay,
+      db: target.db,
+    });
+  } else {
+    client = new ioredis.Redis({
+      ...common,
+      ...(target.socketPath === undefined
+        ? { host: target.nodes[0]!.host, port: target.nodes[0]!.port }
+        : { path: target.socketPath }),
+      db: target.db,
+    });
+  }
+  await readyOrFail(client, target);
+  return client;
+}
+
+function commonOptions(target: RedisTarget): RedisOptions {
+  return {
+    lazyConnect: true,
+    connectTimeout: target.connectTimeoutMs,
+    ...(target.commandTimeoutMs > 0 ? { commandTimeout: target.commandTimeoutMs } : {}),
+    // Commands wait for a reconnect at most commandTimeoutMs instead of failing at once.
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: reconnectDelay,
+    ...(target.username === undefined ? {} : { username: target.username }),
+    ...(target.password === undefined ? {} : { password: target.password }),
+    ...(target.clientName === undefined ? {} : { connectionName: target.clientName }),
+    ...(target.tls === undefined ? {} : { tls: tlsOptions(target) }),
+  };
+}
+
+function tlsOptions(target: RedisTarget): ConnectionOptions {
+  const files = target.tls ?? {};
+  const read = (file: string | undefined, what: string) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (cause) {
+      throw new InvalidUriError(
+        target.redactedUri,
+        `cannot read the TLS ${what} file ${file}: ${(cause as Error).message}`,
+      );
+    }
+  };
+  const ca = read(files.caFile, 'CA');
+  const cert = read(files.certFile, 'certificate');
+  const key = read(files.keyFile, 'key');
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(files.serverName === undefined ? {} : { servername: files.serverName }),
+    ...(files.rejectUnauthorized === undefined
+      ? {}
+      : { rejectUnauthorized: files.rejectUnauthorized }),
+  };
+}
+
+/**
+ * Connects and waits for `ready`. ioredis retries forever and reports the real cause only on its
+ * 'error' event ("Connection is closed." is all `connect()` says), so the first error is captured
+ * there and ends the attempt.
+ */
+async function readyOrFail(client: IoRedisClient, target: RedisTarget): Promise<void> {
+  let onError: ((error: Error) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    onError = (error) => reject(error);
+    client.once('error', onError);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${target.connectTimeoutMs} ms`)),
+      target.connectTimeoutMs,
+    );
+  });
+  // Later errors (an outage) must not crash the process: commands report them.
+  client.on('error', () => {});
+  const connecting = client.connect();
+  connecting.catch(() => {}); // the race below reports the failure; no unhandled rejection
+  try {
+    await Promise.race([connecting, failure]);
+  } catch (cause) {
+    client.disconnect();
+    throw new ConnectionError(
+      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
+      { cause },
+    );
+  } finally {
+    clearTimeout(timer);
+    if (onError !== undefined) client.off('error', onError);
+  }
+}

@@ -1,0 +1,222 @@
+import { ConnectionError } from '@context-storage/core';
+import type {
+  KeyPage,
+  RedisCall,
+  RedisConnection,
+  RedisReply,
+} from '@context-storage/redis-layout';
+import { SCRIPTS } from '@context-storage/redis-layout';
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster, Redis } from 'ioredis';
+
+/** Either kind of ioredis client. */
+export type IoRedisClient = Redis | Cluster;
+
+type Pipeline = ReturnType<Redis['pipeline']>;
+type ScriptCaller = (key: string, ...args: (string | Uint8Array)[]) => unknown;
+
+/** Options of {@link IoRedisConnection}. */
+export interface IoRedisConnectionOptions {
+  /** Upper bound of every call, in ms (0: none); a call unanswered then fails with ConnectionError. */
+  commandTimeoutMs: number;
+  /** Whether `close()` quits the client (false for a client the user passed in). */
+  ownsClient: boolean;
+}
+
+/**
+ * The redis-layout binding over ioredis: pipelines (one per node on a cluster, sent in
+ * parallel), the layout's scripts as ioredis custom commands (EVALSHA, EVAL on first use or
+ * NOSCRIPT), SCAN over every master, and ConnectionError for every transport failure.
+ */
+export class IoRedisConnection implements RedisConnection {
+  readonly name = 'ioredis';
+  readonly location: string;
+  readonly client: IoRedisClient;
+  readonly #options: IoRedisConnectionOptions;
+  /** How the server reads in messages: `Redis at host:port` (never a password). */
+  readonly #description: string;
+
+  /**
+   * @param client - a connected (or connecting) ioredis client
+   * @param options - timeout, ownership, description
+   */
+  constructor(client: IoRedisClient, options: IoRedisConnectionOptions) {
+    this.client = client;
+    this.#options = options;
+    this.location = locationOf(client);
+    this.#description = isCluster(client)
+      ? 'the Redis cluster'
+      : client.options.sentinels
+        ? `the Redis master "${client.options.name}" (via sentinel)`
+        : client.options.path
+          ? `Redis at ${client.options.path}`
+          : `Redis at ${client.options.host}:${client.options.port}`;
+    for (const script of SCRIPTS) {
+      if (!(script.name in client)) {
+        client.defineCommand(script.name, { numberOfKeys: 1, lua: script.source });
+      }
+    }
+  }
+
+  async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
+    if (calls.length === 0) return [];
+    const groups = this.#groupByNode(calls);
+    const replies: RedisReply[] = new Array(calls.length);
+    await this.#bounded(
+      Promise.all(
+        groups.map(async (indexes) => {
+          const pipeline = this.client.pipeline();
+          for (const index of indexes) queue(pipeline, calls[index]!);
+          const results = (await pipeline.exec()) ?? [];
+          indexes.forEach((callIndex, position) => {
+            const [error, value] = results[position] ?? [new Error('no reply'), null];
+            if (error) {
+              if (!isServerRefusal(error)) throw error;
+              replies[callIndex] = error;
+            } else {
+              replies[callIndex] = value as RedisReply;
+            }
+          });
+        }),
+      ),
+      'a pipeline',
+    );
+    return replies;
+  }
+
+  async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
+    const masters = this.#masters();
+    const [nodeText, scanCursor] = (cursor ?? '0:0').split(':');
+    const nodeIndex = Number(nodeText);
+    const node = masters[nodeIndex];
+    if (node === undefined) return { keys: [], cursor: undefined };
+    const [next, keys] = await this.#bounded(
+      node.scan(scanCursor ?? '0', 'MATCH', match, 'COUNT', count),
+      'SCAN',
+    );
+    if (next !== '0') return { keys, cursor: `${nodeIndex}:${next}` };
+    return { keys, cursor: nodeIndex + 1 < masters.length ? `${nodeIndex + 1}:0` : undefined };
+  }
+
+  async close(): Promise<void> {
+    if (!this.#options.ownsClient) return;
+    try {
+      await this.#bounded(this.client.quit(), 'QUIT');
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** The masters to scan, in a stable order (a cursor holds an index into this list). */
+  #masters(): Redis[] {
+    if (!isCluster(this.client)) return [this.client];
+    return this.client.nodes('master').sort((a, b) => nodeKey(a).localeCompare(nodeKey(b)));
+  }
+
+  /** Call indexes grouped by the node serving their key's slot (one group on a standalone). */
+  #groupByNode(calls: readonly RedisCall[]): number[][] {
+    if (!isCluster(this.client)) return [calls.map((_, index) => index)];
+    const groups = new Map<string, number[]>();
+    const slots = this.client.slots;
+    calls.forEach((call, index) => {
+      const slot = calculateSlot(call.key);
+      const node = slots[slot]?.[0] ?? `slot:${slot}`;
+      const group = groups.get(node);
+      if (group === undefined) groups.set(node, [index]);
+      else group.push(index);
+    });
+    return [...groups.values()];
+  }
+
+  /** Awaits a client promise with an upper bound, turning transport failures into ConnectionError. */
+  async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (this.#options.commandTimeoutMs <= 0) return;
+      timer = setTimeout(
+        () =>
+          reject(
+            new ConnectionError(
+              `${this.#description} did not answer ${what} within ${this.#options.commandTimeoutMs} ms`,
+            ),
+          ),
+        this.#options.commandTimeoutMs + 250,
+      );
+    });
+    try {
+      return await Promise.race([promise, deadline]);
+    } catch (error) {
+      if (error instanceof ConnectionError) throw error;
+      throw new ConnectionError(
+        `${this.#description} failed ${what}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function queue(pipeline: Pipeline, call: RedisCall): void {
+  const target = pipeline as unknown as Record<string, (...args: unknown[]) => unknown>;
+  if (call.kind === 'script') {
+    const caller = target[`${call.script.name}Buffer`] as ScriptCaller | undefined;
+    if (caller === undefined) throw new Error(`script ${call.script.name} is not defined`);
+    caller.call(pipeline, call.key, ...call.args.map(toBuffer));
+    return;
+  }
+  switch (call.command) {
+    case 'HMGET':
+      pipeline.hmgetBuffer(call.key, ...call.args);
+      return;
+    case 'HGETALL':
+      // The flat [field, value, ...] reply keeps the bytes of every value.
+      pipeline.callBuffer('HGETALL', call.key);
+      return;
+    case 'EXISTS':
+      pipeline.exists(call.key);
+      return;
+    case 'UNLINK':
+      pipeline.unlink(call.key);
+      return;
+  }
+}
+
+function toBuffer(arg: string | Uint8Array): string | Buffer {
+  return typeof arg === 'string' || Buffer.isBuffer(arg)
+    ? arg
+    : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
+}
+
+/** A reply error from the server (WRONGTYPE, NOPERM, OOM...), as opposed to a transport failure. */
+function isServerRefusal(error: Error): boolean {
+  return error.name === 'ReplyError';
+}
+
+/** Where a client's data lives, without credentials: equal for two clients of the same data. */
+function locationOf(client: IoRedisClient): string {
+  if (isCluster(client)) {
+    // The seed list the cluster was created with (kept by ioredis, not in its public types).
+    const seeds = ((client as unknown as { startupNodes?: unknown[] }).startupNodes ?? [])
+      .map((node) => {
+        if (typeof node !== 'object' || node === null) return String(node);
+        const { host, port } = node as { host?: string; port?: number };
+        return `${host ?? 'localhost'}:${port ?? 6379}`;
+      })
+      .sort();
+    return `redis+cluster://${seeds.join(',')}`;
+  }
+  const { options } = client;
+  const db = options.db ?? 0;
+  if (options.sentinels) return `redis+sentinel://${options.name}/${db}`;
+  if (options.path) return `redis+unix://${options.path}?db=${db}`;
+  return `redis://${options.host ?? 'localhost'}:${options.port ?? 6379}/${db}`;
+}
+
+function isCluster(client: IoRedisClient): client is Cluster {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
+function nodeKey(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
+}

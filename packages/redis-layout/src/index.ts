@@ -1,0 +1,24 @@
+export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from './connection.js';
+export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';
+export { REDIS_CAPABILITIES, RedisLayoutDriver } from './redis-driver.js';
+export {
+  parseRedisUri,
+  REDIS_SCHEMES,
+  REDIS_URI_GRAMMAR,
+  type RedisClientName,
+  type RedisClusterTarget,
+  type RedisNode,
+  type RedisSentinelSettings,
+  type RedisSentinelTarget,
+  type RedisStandaloneTarget,
+  type RedisTarget,
+  type RedisTlsOptions,
+} from './redis-uri.js';
+export {
+  ITEM_TAGS,
+  itemField,
+  LOAD_CONTEXT,
+  MAIN_FIELDS,
+  SCRIPTS,
+  WRITE_CONTEXT,
+} from './scripts.js';

@@ -1,0 +1,213 @@
+// Spawning a server process from its descriptor and waiting until it answers; shared by the
+// owner-side `RedisServer` and the worker-side `restartServer`.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveBinary } from './binaries.js';
+import type { RedisServerDescriptor } from './descriptor.js';
+import { signal, waitForExit } from './pids.js';
+import { RedisReplyError, respCommand } from './resp.js';
+import { WaitAborted, waitFor } from './wait.js';
+
+/** A descriptor without the pid: everything needed to start the same server again. */
+export type ServerSpec = Omit<RedisServerDescriptor, 'pid'>;
+
+/** Default deadline for a server to answer after it was spawned, in ms. */
+export const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+/** Thrown when a server does not come up; carries the tail of its log. */
+export class RedisStartError extends Error {
+  /** The last lines of the server's log (empty when it wrote none). */
+  readonly logTail: string;
+  /** The server could not bind its port: another process took it (the start functions retry). */
+  readonly addressInUse: boolean;
+
+  constructor(message: string, logTail: string) {
+    super(message);
+    this.name = 'RedisStartError';
+    this.logTail = logTail;
+    this.addressInUse = /address already in use/i.test(logTail);
+  }
+}
+
+/** The last `lines` lines of a file, or '' when it does not exist. */
+export function tailFile(file: string, lines: number): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const all = text.trimEnd().split('\n');
+  return all.slice(Math.max(0, all.length - lines)).join('\n');
+}
+
+/** A short name of a server for messages. */
+export function label(spec: ServerSpec): string {
+  return `${spec.role} ${spec.command.split('/').pop() ?? ''} on ${spec.host}:${spec.port} (dir ${spec.dir})`;
+}
+
+/** Where a server's stdout and stderr go (errors before it opens its log: a bad argument). */
+export const OUTPUT_FILE_NAME = 'redis.out';
+
+/** The log tail of a server (and its stdout/stderr, if any), formatted for an error message. */
+export function logSection(spec: ServerSpec, lines = 30): string {
+  const outputFile = join(spec.dir, OUTPUT_FILE_NAME);
+  const output = tailFile(outputFile, 10);
+  const tail = tailFile(spec.logFile, lines);
+  const parts = [
+    tail === ''
+      ? `(${spec.logFile} is empty or missing)`
+      : `last lines of ${spec.logFile}:\n${tail}`,
+  ];
+  if (output !== '') parts.push(`last lines of ${outputFile}:\n${output}`);
+  return parts.join('\n');
+}
+
+/** PONG (or an auth error, which also proves the server is serving); LOADING means not yet. */
+async function answersPing(spec: ServerSpec): Promise<true> {
+  try {
+    const reply = await respCommand(spec, ['PING'], { timeoutMs: 1000 });
+    if (reply === 'PONG') return true;
+    throw new Error(`PING answered ${JSON.stringify(reply)}`);
+  } catch (error) {
+    if (error instanceof RedisReplyError && /^(NOAUTH|WRONGPASS|NOPERM)/.test(error.message)) {
+      return true;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Spawns the server of `spec` and waits until it answers PING. `detached` servers get their own
+ * process group and do not keep this process alive (used when a test worker restarts a server
+ * owned by the global setup).
+ *
+ * @throws `RedisStartError` with the log tail when it exits or does not answer in time (the
+ *   process is killed first)
+ */
+export async function launchServer(
+  spec: ServerSpec,
+  options: { detached: boolean; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void },
+): Promise<ChildProcess> {
+  const output = openSync(join(spec.dir, OUTPUT_FILE_NAME), 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.command, [...spec.args], {
+      cwd: spec.dir,
+      stdio: ['ignore', output, output],
+      detached: options.detached,
+    });
+  } finally {
+    closeSync(output);
+  }
+  let exit: string | undefined;
+  child.once('error', (error) => {
+    exit = `could not be spawned: ${error.message}`;
+  });
+  child.once('exit', (code, name) => {
+    exit = `exited with ${name ?? `code ${String(code)}`}`;
+  });
+  if (options.detached) child.unref();
+  options.onSpawn?.(child);
+  try {
+    await waitFor(
+      `${label(spec)} to answer PING`,
+      async () => {
+        if (exit !== undefined) throw new WaitAborted(`the process ${exit} before answering`);
+        return answersPing(spec);
+      },
+      { timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, details: () => logSection(spec) },
+    );
+  } catch (error) {
+    if (child.pid !== undefined && exit === undefined) {
+      signal(child.pid, 'SIGKILL');
+      await waitForExit(child.pid, 2000);
+    }
+    throw new RedisStartError(
+      (error as Error).message,
+      `${tailFile(spec.logFile, 30)}\n${tailFile(join(spec.dir, OUTPUT_FILE_NAME), 10)}`,
+    );
+  }
+  return child;
+}
+
+/**
+ * Brings a running server down for a restart: `SHUTDOWN SAVE` (writes the RDB the next process
+ * loads) or `SHUTDOWN NOSAVE`; sentinels get SIGTERM (their state is their config file). A paused
+ * server is resumed first.
+ *
+ * @throws when SHUTDOWN is refused or the process is still there at the deadline
+ */
+export async function shutdownForRestart(
+  spec: ServerSpec,
+  pid: number,
+  save: boolean,
+  timeoutMs: number,
+): Promise<void> {
+  signal(pid, 'SIGCONT');
+  if (spec.role === 'sentinel') {
+    signal(pid, 'SIGTERM');
+  } else {
+    try {
+      await respCommand(spec, ['SHUTDOWN', save ? 'SAVE' : 'NOSAVE'], {
+        expectClose: true,
+        timeoutMs,
+      });
+    } catch (error) {
+      throw new Error(
+        `SHUTDOWN ${save ? 'SAVE' : 'NOSAVE'} failed on ${label(spec)}: ${(error as Error).message}\n${logSection(spec)}`,
+        { cause: error },
+      );
+    }
+  }
+  if (!(await waitForExit(pid, timeoutMs))) {
+    throw new Error(
+      `${label(spec)} (pid ${pid}) did not exit within ${timeoutMs} ms\n${logSection(spec)}`,
+    );
+  }
+}
+
+/**
+ * Runs `redis-cli` against a server (TLS and password handled) and returns its stdout without the
+ * final newline. Error replies come back as text (`ERR ...`), as redis-cli prints them.
+ *
+ * @throws `MissingBinaryError` without redis-cli; an `Error` with stderr when redis-cli fails
+ *   (cannot connect, for instance) or runs longer than `timeoutMs`
+ */
+export function runCli(
+  spec: Pick<ServerSpec, 'host' | 'port' | 'password' | 'tls' | 'cliCommand'>,
+  args: readonly string[],
+  timeoutMs = 10_000,
+): Promise<string> {
+  const cli = spec.cliCommand ?? resolveBinary('redis-cli');
+  const connection = ['-h', spec.host, '-p', String(spec.port)];
+  if (spec.tls !== undefined) {
+    connection.push('--tls', '--cacert', spec.tls.caFile);
+    if (spec.tls.clientCertFile !== undefined && spec.tls.clientKeyFile !== undefined) {
+      connection.push('--cert', spec.tls.clientCertFile, '--key', spec.tls.clientKeyFile);
+    }
+  }
+  if (spec.password !== undefined) connection.push('--no-auth-warning', '-a', spec.password);
+  return new Promise((resolveOutput, reject) => {
+    execFile(
+      cli,
+      [...connection, ...args],
+      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error !== null) {
+          reject(
+            new Error(
+              `redis-cli -p ${spec.port} ${args.join(' ')} failed: ${error.message.trim()}${
+                stderr.trim() === '' ? '' : `\n${stderr.trim()}`
+              }`,
+              { cause: error },
+            ),
+          );
+          return;
+        }
+        resolveOutput(stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout);
+      },
+    );
+  });
+}

@@ -1,0 +1,95 @@
+import { dialog, randomId } from '@context-storage/core/conformance';
+import type { Cluster, Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADAPTERS, randomPrefix, rawClient, type Topology, topologyUri } from './matrix.js';
+
+interface Seen {
+  command: string;
+  args: string[];
+}
+
+/** Records every command the servers of a topology receive, with MONITOR on each master. */
+async function monitor(topology: Topology): Promise<{ seen: Seen[]; stop(): Promise<void> }> {
+  const raw = rawClient(topology);
+  await raw.ping(); // connected, and on a cluster, the slots are known
+  const masters: Redis[] =
+    topology === 'cluster' ? (raw as Cluster).nodes('master') : [raw as Redis];
+  const seen: Seen[] = [];
+  const monitors = await Promise.all(masters.map((node) => node.monitor()));
+  for (const watcher of monitors) {
+    watcher.on('monitor', (_time: string, args: string[], source: string) => {
+      // Commands a script runs inside Redis show up too, from "lua": they cost no round trip.
+      if (source === 'lua') return;
+      seen.push({ command: String(args[0]).toLowerCase(), args: args.slice(1).map(String) });
+    });
+  }
+  // MONITOR is asynchronous: give the servers a moment to attach.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    seen,
+    async stop() {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await Promise.all(monitors.map((watcher) => watcher.disconnect()));
+    },
+  };
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+// What one load and one save send to Redis, at turn 10 and at turn 2,000: exactly one command each.
+for (const row of ADAPTERS) {
+  describe.each(['standalone', 'cluster'] as const)(`${row.name} (%s)`, (topology) => {
+    it.each([10, 2_000])('a load and a save at turn %i are one command each', async (turns) => {
+      const storage = await row.connect(topologyUri(topology), { prefix: randomPrefix() });
+      try {
+        const id = randomId();
+        await storage.setItem(id, dialog(id, turns));
+        const watch = await monitor(topology);
+        stops.push(watch.stop);
+
+        const context = await storage.getItem(id);
+        await watch.stop();
+        const loads = watch.seen.filter((entry) => entry.args.includes(`${storage.prefix}::${id}`));
+        expect(loads.map((entry) => entry.command)).toEqual([
+          expect.stringMatching(/^eval(sha)?$/),
+        ]);
+        expect(watch.seen).toHaveLength(1);
+
+        const watchSave = await monitor(topology);
+        stops.push(watchSave.stop);
+        context!.addTurn({ request: 'next', response: 'reply' });
+        await storage.setItem(id, context!);
+        await watchSave.stop();
+        expect(watchSave.seen.map((entry) => entry.command)).toEqual([
+          expect.stringMatching(/^eval(sha)?$/),
+        ]);
+        // The save sent the new turn's items and main info, not the 2,000 earlier turns.
+        expect(watchSave.seen[0]!.args.filter((arg) => /^[lqr]:\d+$/.test(arg))).toEqual([
+          `q:${turns + 1}`,
+          `r:${turns + 1}`,
+        ]);
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it('a batch of 50 contexts is one pipeline: one command per context, nothing else', async () => {
+      const storage = await row.connect(topologyUri(topology), { prefix: randomPrefix() });
+      try {
+        const ids = Array.from({ length: 50 }, () => randomId());
+        await storage.setItems(ids.map((id) => [id, dialog(id, 3)] as const));
+        const watch = await monitor(topology);
+        stops.push(watch.stop);
+        await storage.getItems(ids);
+        await watch.stop();
+        expect(watch.seen).toHaveLength(50);
+        for (const entry of watch.seen) expect(entry.command).toMatch(/^eval(sha)?$/);
+      } finally {
+        await storage.close();
+      }
+    });
+  });
+}

@@ -57,17 +57,19 @@ export class IoRedisContextStorage extends DBContextStorage {
     options: IoRedisStorageOptions = {},
   ): Promise<IoRedisContextStorage> {
     const target = parseRedisUri(uri);
+    const merged: IoRedisStorageOptions = {
+      ...mergeOptions<IoRedisStorageOptions>(
+        target.storageOptions,
+        { commandTimeoutMs: target.commandTimeoutMs },
+        target.prefix === undefined ? {} : { prefix: target.prefix },
+        options,
+      ),
+      closeClient: true,
+    };
+    new RedisKeyspace(merged.prefix ?? DEFAULT_PREFIX); // a bad prefix fails before connecting
     const client = await connectIoRedis(target);
     try {
-      return new IoRedisContextStorage(client, {
-        ...mergeOptions<IoRedisStorageOptions>(
-          target.storageOptions,
-          { commandTimeoutMs: target.commandTimeoutMs },
-          target.prefix === undefined ? {} : { prefix: target.prefix },
-          options,
-        ),
-        closeClient: true,
-      });
+      return new IoRedisContextStorage(client, merged);
     } catch (error) {
       client.disconnect();
       throw error;

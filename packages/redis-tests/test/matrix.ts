@@ -26,11 +26,30 @@ export interface RedisAdapterRow {
   readonly name: 'ioredis' | 'node-redis';
   /** Opens a storage (that owns its client) from a URI. */
   connect(uri: string, options?: OpenOptions): Promise<RedisStorage>;
+  /**
+   * Makes a client of the adapter's library to a standalone server, and a storage wrapping it:
+   * the storage must leave that client open when it closes.
+   */
+  wrapClient(
+    url: string,
+    options?: OpenOptions,
+  ): Promise<{ storage: RedisStorage; ping(): Promise<unknown>; close(): Promise<unknown> }>;
 }
 
 /** The adapters under test. */
 export const ADAPTERS: readonly RedisAdapterRow[] = [
-  { name: 'ioredis', connect: (uri, options) => IoRedisContextStorage.connect(uri, options) },
+  {
+    name: 'ioredis',
+    connect: (uri, options) => IoRedisContextStorage.connect(uri, options),
+    async wrapClient(url, options) {
+      const client = new Redis(url);
+      return {
+        storage: new IoRedisContextStorage(client, options),
+        ping: () => client.ping(),
+        close: () => client.quit(),
+      };
+    },
+  },
 ];
 
 /** The topologies every adapter is tested on. */

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import { ConnectionError, InvalidUriError } from '@context-storage/core';
-import type { RedisTarget } from '@context-storage/redis-layout';
+import { ConnectionError } from '@context-storage/core';
+import { type RedisTarget, tlsConnectionOptions } from '@context-storage/redis-layout';
 import type { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
 import type { IoRedisClient } from './ioredis-connection.js';
 
@@ -69,34 +67,7 @@ function commonOptions(target: RedisTarget): RedisOptions {
     ...(target.username === undefined ? {} : { username: target.username }),
     ...(target.password === undefined ? {} : { password: target.password }),
     ...(target.clientName === undefined ? {} : { connectionName: target.clientName }),
-    ...(target.tls === undefined ? {} : { tls: tlsOptions(target) }),
-  };
-}
-
-function tlsOptions(target: RedisTarget): ConnectionOptions {
-  const files = target.tls ?? {};
-  const read = (file: string | undefined, what: string) => {
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file);
-    } catch (cause) {
-      throw new InvalidUriError(
-        target.redactedUri,
-        `cannot read the TLS ${what} file ${file}: ${(cause as Error).message}`,
-      );
-    }
-  };
-  const ca = read(files.caFile, 'CA');
-  const cert = read(files.certFile, 'certificate');
-  const key = read(files.keyFile, 'key');
-  return {
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
-    ...(files.serverName === undefined ? {} : { servername: files.serverName }),
-    ...(files.rejectUnauthorized === undefined
-      ? {}
-      : { rejectUnauthorized: files.rejectUnauthorized }),
+    ...(target.tls === undefined ? {} : { tls: tlsConnectionOptions(target) }),
   };
 }
 

@@ -22,3 +22,4 @@ export {
   SCRIPTS,
   WRITE_CONTEXT,
 } from './scripts.js';
+export { tlsConnectionOptions } from './tls-files.js';

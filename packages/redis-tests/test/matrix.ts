@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { DBContextStorage, StorageOptions } from '@context-storage/core';
 import type { ConformanceHooks } from '@context-storage/core/conformance';
 import { IoRedisContextStorage } from '@context-storage/ioredis';
+import { NodeRedisContextStorage } from '@context-storage/node-redis';
 import { ITEM_TAGS } from '@context-storage/redis-layout';
 import {
   pauseServer,
@@ -13,6 +14,7 @@ import {
   resumeServer,
 } from '@context-storage/redis-test-servers';
 import { Cluster, Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterAll, inject } from 'vitest';
 
 /** A storage of a Redis adapter: what the tests need to see of it. */
@@ -47,6 +49,19 @@ export const ADAPTERS: readonly RedisAdapterRow[] = [
         storage: new IoRedisContextStorage(client, options),
         ping: () => client.ping(),
         close: () => client.quit(),
+      };
+    },
+  },
+  {
+    name: 'node-redis',
+    connect: (uri, options) => NodeRedisContextStorage.connect(uri, options),
+    async wrapClient(url, options) {
+      const client = createClient({ url });
+      await client.connect();
+      return {
+        storage: new NodeRedisContextStorage(client, options),
+        ping: () => client.ping(),
+        close: () => client.close(),
       };
     },
   },

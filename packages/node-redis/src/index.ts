@@ -1,0 +1,16 @@
+import { registerAdapter } from '@context-storage/core';
+import { contextStorageAdapter } from './adapter.js';
+
+export { contextStorageAdapter } from './adapter.js';
+export { type ConnectedNodeRedis, connectNodeRedis } from './node-redis-client.js';
+export {
+  type NodeRedisClient,
+  type NodeRedisCluster,
+  NodeRedisConnection,
+  type NodeRedisSentinel,
+  type NodeRedisSingleClient,
+} from './node-redis-connection.js';
+export { NodeRedisContextStorage, type NodeRedisStorageOptions } from './node-redis-storage.js';
+
+// Importing the package is enough for createContextStorage('redis://...') to find it.
+registerAdapter(contextStorageAdapter);

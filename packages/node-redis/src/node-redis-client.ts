@@ -1,0 +1,125 @@
+import { ConnectionError, InvalidUriError } from '@context-storage/core';
+import { type RedisTarget, tlsConnectionOptions } from '@context-storage/redis-layout';
+import type {
+  NodeRedisClient,
+  NodeRedisCluster,
+  NodeRedisSentinel,
+  NodeRedisSingleClient,
+} from './node-redis-connection.js';
+
+/** Reconnect back-off after an outage: 50 ms, 100 ms, ... at most 2 s, forever. */
+const reconnectDelay = (retries: number) => Math.min((retries + 1) * 50, 2_000);
+
+/** A connected client and where its data lives (without credentials). */
+export interface ConnectedNodeRedis {
+  client: NodeRedisClient;
+  location: string;
+}
+
+/**
+ * Opens a node-redis client for a parsed URI and waits until it is ready, failing fast. node-redis
+ * retries a first connection forever (`connect()` never settles); here the reconnect strategy
+ * gives up with the real cause until the first connection is made (refused, wrong password, TLS
+ * failure), and a server that accepts TCP but never answers fails after `connectTimeoutMs`. Once
+ * connected, the client reconnects by itself. The client library is imported only here.
+ *
+ * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files or a
+ * replica role (the storage writes, so it needs the master)
+ */
+export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNodeRedis> {
+  const redis = await import('redis');
+  let connected = false;
+  const reconnectStrategy = (retries: number, cause: Error) =>
+    connected ? reconnectDelay(retries) : cause;
+  const socket = {
+    connectTimeout: target.connectTimeoutMs,
+    reconnectStrategy,
+    ...tlsSocketOptions(target),
+  };
+  const auth = {
+    ...(target.username === undefined ? {} : { username: target.username }),
+    ...(target.password === undefined ? {} : { password: target.password }),
+  };
+  const common = {
+    ...auth,
+    ...(target.clientName === undefined ? {} : { name: target.clientName }),
+  };
+
+  let client: NodeRedisClient;
+  let location: string;
+  if (target.topology === 'cluster') {
+    client = redis.createCluster({
+      rootNodes: target.nodes.map((node) => ({ socket: { host: node.host, port: node.port } })),
+      defaults: { ...common, socket },
+    }) as unknown as NodeRedisCluster;
+    location = `redis+cluster://${target.nodes
+      .map((node) => hostPort(node))
+      .sort()
+      .join(',')}`;
+  } else if (target.topology === 'sentinel') {
+    const sentinel = target.sentinel;
+    if (sentinel.role === 'replica') {
+      throw new InvalidUriError(target.redactedUri, 'the storage writes: it needs role=master');
+    }
+    client = redis.createSentinel({
+      name: sentinel.masterName,
+      sentinelRootNodes: target.nodes.map((node) => ({ host: node.host, port: node.port })),
+      nodeClientOptions: { ...common, database: target.db, socket },
+      sentinelClientOptions: {
+        ...(sentinel.username === undefined ? {} : { username: sentinel.username }),
+        ...(sentinel.password === undefined ? {} : { password: sentinel.password }),
+        socket,
+      },
+    }) as unknown as NodeRedisSentinel;
+    location = `redis+sentinel://${sentinel.masterName}/${target.db}`;
+  } else {
+    const node = target.nodes[0];
+    client = redis.createClient({
+      ...common,
+      database: target.db,
+      socket:
+        target.socketPath === undefined
+          ? { ...socket, host: node!.host, port: node!.port }
+          : { ...socket, path: target.socketPath },
+    }) as unknown as NodeRedisSingleClient;
+    location =
+      target.socketPath === undefined
+        ? `redis://${hostPort(node!)}/${target.db}`
+        : `redis+unix://${target.socketPath}?db=${target.db}`;
+  }
+  // Errors after the first connection (an outage) must not crash the process: calls report them.
+  client.on('error', () => {});
+
+  let timer: NodeJS.Timeout | undefined;
+  const hanging = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${target.connectTimeoutMs} ms`)),
+      target.connectTimeoutMs,
+    );
+  });
+  const connecting = (client.connect() as Promise<unknown>).then(() => {
+    connected = true;
+  });
+  connecting.catch(() => {}); // the race below reports the failure; no unhandled rejection
+  try {
+    await Promise.race([connecting, hanging]);
+  } catch (cause) {
+    client.destroy();
+    throw new ConnectionError(
+      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
+      { cause },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return { client, location };
+}
+
+function hostPort(node: { host: string; port: number }): string {
+  return node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`;
+}
+
+function tlsSocketOptions(target: RedisTarget): Record<string, unknown> {
+  const tls = tlsConnectionOptions(target);
+  return tls === undefined ? {} : { tls: true, ...tls };
+}

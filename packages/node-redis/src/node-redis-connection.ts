@@ -1,0 +1,214 @@
+import { ConnectionError } from '@context-storage/core';
+import type {
+  KeyPage,
+  RedisCall,
+  RedisConnection,
+  RedisReply,
+} from '@context-storage/redis-layout';
+import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis';
+
+// biome-ignore lint/complexity/noBannedTypes: node-redis's own type for "no modules, scripts..."
+type None = {};
+
+/** A node-redis client made by `createClient`. */
+export type NodeRedisSingleClient = RedisClientType<None, None, None, 2 | 3, None>;
+/** A node-redis cluster made by `createCluster`. */
+export type NodeRedisCluster = RedisClusterType<None, None, None, 2 | 3, None>;
+/** A node-redis sentinel client made by `createSentinel`. */
+export type NodeRedisSentinel = RedisSentinelType<None, None, None, 2 | 3, None>;
+/** Any node-redis client the adapter accepts. */
+export type NodeRedisClient = NodeRedisSingleClient | NodeRedisCluster | NodeRedisSentinel;
+
+/** Options of {@link NodeRedisConnection}. */
+export interface NodeRedisConnectionOptions {
+  /** Upper bound of every call, in ms (0: none); a call unanswered then fails with ConnectionError. */
+  commandTimeoutMs: number;
+  /** Whether `close()` closes the client (false for a client the user passed in). */
+  ownsClient: boolean;
+  /** Where the data lives, without credentials (see `RedisConnection.location`). */
+  location: string;
+  /** How the server reads in messages. */
+  description: string;
+}
+
+type Args = (string | Buffer)[];
+
+/**
+ * The redis-layout binding over node-redis: calls issued together are written together
+ * (node-redis pipelines commands of one tick on each connection, per node on a cluster), replies
+ * keep bulk strings as Buffers, scripts run with EVALSHA and fall back to EVAL on NOSCRIPT, SCAN
+ * runs on every master, and every transport failure is a ConnectionError.
+ */
+export class NodeRedisConnection implements RedisConnection {
+  readonly name = 'node-redis';
+  readonly location: string;
+  readonly client: NodeRedisClient;
+  readonly #options: NodeRedisConnectionOptions;
+
+  /**
+   * @param client - a connected node-redis client, cluster or sentinel
+   * @param options - timeout, ownership, location
+   */
+  constructor(client: NodeRedisClient, options: NodeRedisConnectionOptions) {
+    this.client = client;
+    this.#options = options;
+    this.location = options.location;
+  }
+
+  async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
+    if (calls.length === 0) return [];
+    return this.#bounded(
+      Promise.all(
+        calls.map(async (call): Promise<RedisReply> => {
+          try {
+            return await this.#call(call);
+          } catch (error) {
+            if (isServerRefusal(error)) return error as Error;
+            throw error;
+          }
+        }),
+      ),
+      'a batch',
+    );
+  }
+
+  async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
+    const [nodeText, scanCursor] = (cursor ?? '0:0').split(':');
+    const nodeIndex = Number(nodeText);
+    return this.#bounded(
+      (async () => {
+        const masters = await this.#masters();
+        const scanOn = masters[nodeIndex];
+        if (scanOn === undefined) return { keys: [], cursor: undefined };
+        const reply = (await scanOn([
+          'SCAN',
+          scanCursor ?? '0',
+          'MATCH',
+          match,
+          'COUNT',
+          String(count),
+        ])) as [string, string[]];
+        const [next, keys] = reply;
+        if (String(next) !== '0') return { keys: keys.map(String), cursor: `${nodeIndex}:${next}` };
+        return {
+          keys: keys.map(String),
+          cursor: nodeIndex + 1 < masters.length ? `${nodeIndex + 1}:0` : undefined,
+        };
+      })(),
+      'SCAN',
+    );
+  }
+
+  async close(): Promise<void> {
+    if (!this.#options.ownsClient) return;
+    try {
+      await this.#bounded(this.client.close(), 'close');
+    } catch {
+      this.client.destroy();
+    }
+  }
+
+  /** One call: a script with EVALSHA (EVAL when the server does not know it), or a command. */
+  async #call(call: RedisCall): Promise<RedisReply> {
+    if (call.kind === 'command') {
+      return (await this.#send(call.key, [call.command, call.key, ...call.args])) as RedisReply;
+    }
+    const args: Args = ['1', call.key, ...call.args.map(toBuffer)];
+    try {
+      return (await this.#send(call.key, ['EVALSHA', call.script.sha1, ...args])) as RedisReply;
+    } catch (error) {
+      if (!(isServerRefusal(error) && /NOSCRIPT/.test((error as Error).message))) throw error;
+      return (await this.#send(call.key, ['EVAL', call.script.source, ...args])) as RedisReply;
+    }
+  }
+
+  /** Sends one command on the right connection, bulk strings as Buffers. */
+  #send(key: string, args: Args): Promise<unknown> {
+    const options = { typeMapping: BUFFERS };
+    const client = this.client as unknown as Record<string, unknown>;
+    if ('masters' in client) {
+      return (this.client as NodeRedisCluster).sendCommand(key, false, args, options);
+    }
+    if ('getSentinelNode' in client || 'getMasterNode' in client) {
+      return (this.client as NodeRedisSentinel).sendCommand(false, args, options);
+    }
+    return (this.client as NodeRedisSingleClient).sendCommand(args, options);
+  }
+
+  /** A sender per master, in a stable order (a SCAN cursor holds an index into this list). */
+  async #masters(): Promise<((args: Args) => Promise<unknown>)[]> {
+    const client = this.client as unknown as Record<string, unknown>;
+    if ('masters' in client) {
+      const cluster = this.client as NodeRedisCluster;
+      const masters = [...cluster.masters].sort((a, b) =>
+        `${a.host}:${a.port}`.localeCompare(`${b.host}:${b.port}`),
+      );
+      return Promise.all(
+        masters.map(async (master) => {
+          const node = await cluster.nodeClient(master);
+          return (args: Args) => node.sendCommand(args);
+        }),
+      );
+    }
+    return [(args: Args) => this.#send('', args)];
+  }
+
+  /** Awaits with an upper bound, turning transport failures into ConnectionError. */
+  async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (this.#options.commandTimeoutMs <= 0) return;
+      timer = setTimeout(
+        () =>
+          reject(
+            new ConnectionError(
+              `${this.#options.description} did not answer ${what} within ${this.#options.commandTimeoutMs} ms`,
+            ),
+          ),
+        this.#options.commandTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([promise, deadline]);
+    } catch (error) {
+      if (error instanceof ConnectionError) throw error;
+      throw new ConnectionError(
+        `${this.#options.description} failed ${what}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * Reply types the layout expects whatever the protocol: bulk strings as Buffers
+ * (RESP_TYPES.BLOB_STRING, 36 '$') and, on RESP3 (node-redis's default), maps such as HGETALL's as
+ * flat `[field, value, ...]` arrays (RESP_TYPES.MAP, 37 '%'), as on RESP2.
+ */
+const BUFFERS = { 36: Buffer, 37: Array } as const;
+
+function toBuffer(arg: string | Uint8Array): string | Buffer {
+  return typeof arg === 'string' || Buffer.isBuffer(arg)
+    ? arg
+    : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
+}
+
+/**
+ * A reply error from the server (WRONGTYPE, NOPERM, NOSCRIPT...), not a transport failure:
+ * node-redis raises those as (subclasses of) `ErrorReply`. Checked by class name, so that the
+ * client library is not imported before a storage is opened.
+ */
+function isServerRefusal(error: unknown): boolean {
+  for (
+    let proto = error;
+    proto !== null && proto !== undefined;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === 'ErrorReply')
+      return true;
+    if (proto === Error.prototype) return false;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Context } from '../context.js';
-import { collect, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
+import { collect, loadFull, randomId, rejectsWith, saveDialog, sleep } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 /**
@@ -47,6 +47,19 @@ export const outage: TestGroup = ({ test }) => {
         }
       } finally {
         await restore();
+      }
+
+      // The storage recovers by itself (no new storage), if not instantly: a client may first
+      // have to find the server again, e.g. through a sentinel.
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        try {
+          await storage.contains(kept);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+        await sleep(100);
       }
 
       const untouched = await loadFull(storage, kept);

@@ -41,6 +41,8 @@ export interface ContextStorageAdapter {
  */
 export const KNOWN_SCHEMES: Readonly<Record<string, readonly string[]>> = {
   memory: ['@context-storage/memory'],
+  'keyv+redis': ['@context-storage/keyv'],
+  'keyv+rediss': ['@context-storage/keyv'],
   ...Object.fromEntries(
     [
       'redis',

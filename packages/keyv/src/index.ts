@@ -1,0 +1,14 @@
+import { registerAdapter } from '@context-storage/core';
+import { contextStorageAdapter } from './adapter.js';
+
+export { contextStorageAdapter, KEYV_SCHEMES, keyvStorageFromUri } from './adapter.js';
+export {
+  type KeyvContextEntry,
+  KeyvDriver,
+  keyvCapabilities,
+  type StoredPayload,
+} from './keyv-driver.js';
+export { KeyvContextStorage, type KeyvStorageOptions } from './keyv-storage.js';
+
+// Importing the package is enough for createContextStorage('keyv+redis://...') to find it.
+registerAdapter(contextStorageAdapter);

@@ -13,6 +13,7 @@ export {
   type ContextSnapshot,
   type Turn,
 } from './context.js';
+export { withDeadline } from './deadline.js';
 export {
   type ContextStorageDriver,
   type ContextWrite,

@@ -1,5 +1,8 @@
-import { ConnectionError } from '@context-storage/core';
-import { type RedisTarget, tlsConnectionOptions } from '@context-storage/redis-layout';
+import {
+  firstConnection,
+  type RedisTarget,
+  tlsConnectionOptions,
+} from '@context-storage/redis-layout';
 import type { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
 import type { IoRedisClient } from './ioredis-connection.js';
 
@@ -78,29 +81,17 @@ function commonOptions(target: RedisTarget): RedisOptions {
  */
 async function readyOrFail(client: IoRedisClient, target: RedisTarget): Promise<void> {
   let onError: ((error: Error) => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const failure = new Promise<never>((_, reject) => {
-    onError = (error) => reject(error);
+  const firstError = new Promise<never>((_, reject) => {
+    onError = reject;
     client.once('error', onError);
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${target.connectTimeoutMs} ms`)),
-      target.connectTimeoutMs,
-    );
   });
   // Later errors (an outage) must not crash the process: commands report them.
   client.on('error', () => {});
-  const connecting = client.connect();
-  connecting.catch(() => {}); // the race below reports the failure; no unhandled rejection
   try {
-    await Promise.race([connecting, failure]);
-  } catch (cause) {
-    client.disconnect();
-    throw new ConnectionError(
-      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
-      { cause },
+    await firstConnection(target, Promise.race([client.connect(), firstError]), () =>
+      client.disconnect(),
     );
   } finally {
-    clearTimeout(timer);
     if (onError !== undefined) client.off('error', onError);
   }
 }

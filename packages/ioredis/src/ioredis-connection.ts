@@ -1,4 +1,4 @@
-import { ConnectionError } from '@context-storage/core';
+import { ConnectionError, withDeadline } from '@context-storage/core';
 import type {
   KeyPage,
   RedisCall,
@@ -130,29 +130,22 @@ export class IoRedisConnection implements RedisConnection {
 
   /** Awaits a client promise with an upper bound, turning transport failures into ConnectionError. */
   async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      if (this.#options.commandTimeoutMs <= 0) return;
-      timer = setTimeout(
-        () =>
-          reject(
-            new ConnectionError(
-              `${this.#description} did not answer ${what} within ${this.#options.commandTimeoutMs} ms`,
-            ),
-          ),
-        this.#options.commandTimeoutMs + 250,
-      );
-    });
+    const ms = this.#options.commandTimeoutMs;
     try {
-      return await Promise.race([promise, deadline]);
+      // A little over ioredis's own commandTimeout, which usually fires first with its cause.
+      return await withDeadline(
+        promise,
+        ms <= 0 ? 0 : ms + 250,
+        () => new ConnectionError(`${this.#description} did not answer ${what} within ${ms} ms`),
+      );
     } catch (error) {
       if (error instanceof ConnectionError) throw error;
       throw new ConnectionError(
         `${this.#description} failed ${what}: ${(error as Error).message}`,
-        { cause: error },
+        {
+          cause: error,
+        },
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,22 +1,17 @@
-import { DBContextStorage, mergeOptions, type StorageOptions } from '@context-storage/core';
+import { DBContextStorage } from '@context-storage/core';
 import {
   DEFAULT_PREFIX,
   parseRedisUri,
   RedisKeyspace,
   RedisLayoutDriver,
+  type RedisStorageOptions,
+  uriStorageOptions,
 } from '@context-storage/redis-layout';
 import { connectIoRedis } from './ioredis-client.js';
 import { type IoRedisClient, IoRedisConnection } from './ioredis-connection.js';
 
 /** Options of an {@link IoRedisContextStorage}. */
-export interface IoRedisStorageOptions extends StorageOptions {
-  /** Key prefix: keys are `<prefix>::<id>`. Default `ctx`. */
-  prefix?: string;
-  /** Upper bound of every call in ms; a call unanswered by then fails with ConnectionError. Default 5,000. */
-  commandTimeoutMs?: number;
-  /** Quit the client on `close()`. Default false: a client you pass in stays yours. */
-  closeClient?: boolean;
-}
+export type IoRedisStorageOptions = RedisStorageOptions;
 
 /**
  * Context storage on Redis through ioredis: one hash per context, loads and saves of one round
@@ -57,16 +52,7 @@ export class IoRedisContextStorage extends DBContextStorage {
     options: IoRedisStorageOptions = {},
   ): Promise<IoRedisContextStorage> {
     const target = parseRedisUri(uri);
-    const merged: IoRedisStorageOptions = {
-      ...mergeOptions<IoRedisStorageOptions>(
-        target.storageOptions,
-        { commandTimeoutMs: target.commandTimeoutMs },
-        target.prefix === undefined ? {} : { prefix: target.prefix },
-        options,
-      ),
-      closeClient: true,
-    };
-    new RedisKeyspace(merged.prefix ?? DEFAULT_PREFIX); // a bad prefix fails before connecting
+    const merged = uriStorageOptions(target, options);
     const client = await connectIoRedis(target);
     try {
       return new IoRedisContextStorage(client, merged);

@@ -14,6 +14,7 @@ import {
   TURN_FIELDS,
   type TurnField,
   type WriteOutcome,
+  withDeadline,
 } from '@context-storage/core';
 import type Keyv from 'keyv';
 
@@ -265,26 +266,18 @@ export class KeyvDriver implements ContextStorageDriver {
 
   /** Runs a Keyv call within the time bound, turning its failures into ConnectionError. */
   async #call<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      if (this.#callTimeoutMs <= 0) return;
-      timer = setTimeout(
-        () =>
-          reject(
-            new ConnectionError(`the Keyv store did not answer within ${this.#callTimeoutMs} ms`),
-          ),
-        this.#callTimeoutMs,
-      );
-    });
+    const ms = this.#callTimeoutMs;
     try {
-      return await Promise.race([operation(), deadline]);
+      return await withDeadline(
+        operation(),
+        ms,
+        () => new ConnectionError(`the Keyv store did not answer within ${ms} ms`),
+      );
     } catch (error) {
       if (isContextStorageError(error)) throw error;
       throw new ConnectionError(`the Keyv store failed: ${(error as Error).message}`, {
         cause: error,
       });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

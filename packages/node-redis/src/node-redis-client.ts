@@ -1,5 +1,9 @@
-import { ConnectionError, InvalidUriError } from '@context-storage/core';
-import { type RedisTarget, tlsConnectionOptions } from '@context-storage/redis-layout';
+import { InvalidUriError } from '@context-storage/core';
+import {
+  firstConnection,
+  type RedisTarget,
+  tlsConnectionOptions,
+} from '@context-storage/redis-layout';
 import type {
   NodeRedisClient,
   NodeRedisCluster,
@@ -99,28 +103,13 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
   // Errors after the first connection (an outage) must not crash the process: calls report them.
   client.on('error', () => {});
 
-  let timer: NodeJS.Timeout | undefined;
-  const hanging = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${target.connectTimeoutMs} ms`)),
-      target.connectTimeoutMs,
-    );
-  });
-  const connecting = (client.connect() as Promise<unknown>).then(() => {
-    connected = true;
-  });
-  connecting.catch(() => {}); // the race below reports the failure; no unhandled rejection
-  try {
-    await Promise.race([connecting, hanging]);
-  } catch (cause) {
-    client.destroy();
-    throw new ConnectionError(
-      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
-      { cause },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  await firstConnection(
+    target,
+    (client.connect() as Promise<unknown>).then(() => {
+      connected = true;
+    }),
+    () => client.destroy(),
+  );
   return { client, location };
 }
 

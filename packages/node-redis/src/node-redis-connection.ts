@@ -1,4 +1,4 @@
-import { ConnectionError } from '@context-storage/core';
+import { ConnectionError, withDeadline } from '@context-storage/core';
 import type {
   KeyPage,
   RedisCall,
@@ -155,29 +155,18 @@ export class NodeRedisConnection implements RedisConnection {
 
   /** Awaits with an upper bound, turning transport failures into ConnectionError. */
   async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      if (this.#options.commandTimeoutMs <= 0) return;
-      timer = setTimeout(
-        () =>
-          reject(
-            new ConnectionError(
-              `${this.#options.description} did not answer ${what} within ${this.#options.commandTimeoutMs} ms`,
-            ),
-          ),
-        this.#options.commandTimeoutMs,
-      );
-    });
+    const { commandTimeoutMs: ms, description } = this.#options;
     try {
-      return await Promise.race([promise, deadline]);
+      return await withDeadline(
+        promise,
+        ms,
+        () => new ConnectionError(`${description} did not answer ${what} within ${ms} ms`),
+      );
     } catch (error) {
       if (error instanceof ConnectionError) throw error;
-      throw new ConnectionError(
-        `${this.#options.description} failed ${what}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    } finally {
-      clearTimeout(timer);
+      throw new ConnectionError(`${description} failed ${what}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

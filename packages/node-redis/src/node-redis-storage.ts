@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DBContextStorage, mergeOptions, type StorageOptions } from '@context-storage/core';
+import { DBContextStorage } from '@context-storage/core';
 import {
   DEFAULT_PREFIX,
   parseRedisUri,
   RedisKeyspace,
   RedisLayoutDriver,
+  type RedisStorageOptions,
+  uriStorageOptions,
 } from '@context-storage/redis-layout';
 import { connectNodeRedis } from './node-redis-client.js';
 import {
@@ -15,13 +17,7 @@ import {
 } from './node-redis-connection.js';
 
 /** Options of a {@link NodeRedisContextStorage}. */
-export interface NodeRedisStorageOptions extends StorageOptions {
-  /** Key prefix: keys are `<prefix>::<id>`. Default `ctx`. */
-  prefix?: string;
-  /** Upper bound of every call in ms (0: none); a call unanswered by then fails with ConnectionError. Default 5,000. */
-  commandTimeoutMs?: number;
-  /** Close the client on `close()`. Default false: a client you pass in stays yours. */
-  closeClient?: boolean;
+export interface NodeRedisStorageOptions extends RedisStorageOptions {
   /**
    * Identifies the data the client reaches (see `DBContextStorage#location`). Derived from the
    * client when omitted; give it for a sentinel client you created, whose options node-redis
@@ -71,16 +67,7 @@ export class NodeRedisContextStorage extends DBContextStorage {
     options: NodeRedisStorageOptions = {},
   ): Promise<NodeRedisContextStorage> {
     const target = parseRedisUri(uri);
-    const merged: NodeRedisStorageOptions = {
-      ...mergeOptions<NodeRedisStorageOptions>(
-        target.storageOptions,
-        { commandTimeoutMs: target.commandTimeoutMs },
-        target.prefix === undefined ? {} : { prefix: target.prefix },
-        options,
-      ),
-      closeClient: true,
-    };
-    new RedisKeyspace(merged.prefix ?? DEFAULT_PREFIX); // a bad prefix fails before connecting
+    const merged = uriStorageOptions(target, options);
     const { client, location } = await connectNodeRedis(target);
     try {
       return new NodeRedisContextStorage(client, { location, ...merged });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the root npm scripts. It exists so that `npm test` works on a fresh clone with
-// only Node and npm: it installs the workspace with the pinned pnpm (through npx, because corepack
+// Entry point of the root npm scripts. It exists so that `npm run demo` and `npm test` work on a
+// fresh clone with only Node and npm: it installs the workspace with the pinned pnpm (through npx, because corepack
 // is not always usable), then hands over to turbo. For `test` it ends with one plain summary line,
 // `N passed, N failed, N skipped`, added up from every package's vitest JSON report.
 import { spawnSync } from 'node:child_process';
@@ -74,5 +74,16 @@ if (task === 'test') {
   const crashed = status !== 0 && failed === 0 ? 1 : 0;
   console.log(`\n${passed} passed, ${failed + crashed} failed, ${skipped} skipped`);
   process.exit(status);
+}
+if (task === 'demo') {
+  // Build the demo and the packages it uses, then run it in the foreground (Ctrl-C stops it).
+  const built = run(turbo, [
+    'run',
+    'build',
+    '--filter=@context-storage/demo...',
+    '--output-logs=errors-only',
+  ]);
+  if (built !== 0) process.exit(built);
+  process.exit(run(process.execPath, [join(root, 'apps', 'demo', 'dist', 'main.js'), ...extra]));
 }
 process.exit(run(turbo, ['run', task, ...extra]));

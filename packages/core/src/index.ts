@@ -67,5 +67,6 @@ export {
   type StorageOptions,
   type UpdateOptions,
 } from './storage.js';
+export { windowTurnIds } from './stored-context.js';
 export { TurnMap } from './turn-map.js';
 export { mergeOptions, redactUri, UriQuery, uriScheme } from './uri.js';

@@ -58,7 +58,10 @@ export function decodeStoredContext(
   return context;
 }
 
-/** Turn ids of the window `(currentTurnId - n, currentTurnId]`, never below 0. */
+/**
+ * Turn ids of the window `(currentTurnId - n, currentTurnId]`, never below 0: what a driver loads
+ * for a field whose window is `n` (see `TurnWindow`).
+ */
 export function windowTurnIds(currentTurnId: number, n: number): number[] {
   const first = Math.max(0, currentTurnId - n + 1);
   const ids: number[] = [];

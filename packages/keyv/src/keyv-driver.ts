@@ -14,6 +14,7 @@ import {
   TURN_FIELDS,
   type TurnField,
   type WriteOutcome,
+  windowTurnIds,
   withDeadline,
 } from '@context-storage/core';
 import type Keyv from 'keyv';
@@ -106,7 +107,7 @@ export class KeyvDriver implements ContextStorageDriver {
           id,
           entry,
           field,
-          window === 'all' ? 'all' : windowIds(entry.turn, window),
+          window === 'all' ? 'all' : windowTurnIds(entry.turn, window),
         );
       }
       return {
@@ -332,12 +333,6 @@ function pickItems(
     if (payload !== undefined) out.set(turnId, fromStored(id, `${field}[${turnId}]`, payload));
   }
   return out;
-}
-
-function windowIds(turn: number, window: number): number[] {
-  const ids: number[] = [];
-  for (let turnId = Math.max(0, turn - window + 1); turnId <= turn; turnId++) ids.push(turnId);
-  return ids;
 }
 
 function toStored(payload: Payload): StoredPayload {

@@ -11,6 +11,7 @@ import {
   TURN_FIELDS,
   type TurnField,
   type WriteOutcome,
+  windowTurnIds,
 } from '@context-storage/core';
 import type { MemoryEntry, MemoryStore } from './memory-store.js';
 
@@ -53,7 +54,7 @@ export class MemoryDriver implements ContextStorageDriver {
         const window = windows[field];
         items[field] = copyItems(
           entry.items[field],
-          window === 'all' ? 'all' : range(entry.currentTurnId - window + 1, entry.currentTurnId),
+          window === 'all' ? 'all' : windowTurnIds(entry.currentTurnId, window),
         );
       }
       return {
@@ -194,12 +195,6 @@ function copyItems(items: Map<number, Payload>, wanted: readonly number[] | 'all
     const payload = items.get(turnId);
     if (payload !== undefined) out.set(turnId, copy(payload));
   }
-  return out;
-}
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let turnId = Math.max(0, from); turnId <= to; turnId++) out.push(turnId);
   return out;
 }
 

@@ -5,7 +5,7 @@ import type {
   RedisConnection,
   RedisReply,
 } from '@context-storage/redis-layout';
-import { SCRIPTS } from '@context-storage/redis-layout';
+import { SCRIPTS, scanAcrossMasters } from '@context-storage/redis-layout';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -86,16 +86,9 @@ export class IoRedisConnection implements RedisConnection {
 
   async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
     const masters = this.#masters();
-    const [nodeText, scanCursor] = (cursor ?? '0:0').split(':');
-    const nodeIndex = Number(nodeText);
-    const node = masters[nodeIndex];
-    if (node === undefined) return { keys: [], cursor: undefined };
-    const [next, keys] = await this.#bounded(
-      node.scan(scanCursor ?? '0', 'MATCH', match, 'COUNT', count),
-      'SCAN',
+    return scanAcrossMasters(cursor, masters.length, (index, masterCursor) =>
+      this.#bounded(masters[index]!.scan(masterCursor, 'MATCH', match, 'COUNT', count), 'SCAN'),
     );
-    if (next !== '0') return { keys, cursor: `${nodeIndex}:${next}` };
-    return { keys, cursor: nodeIndex + 1 < masters.length ? `${nodeIndex + 1}:0` : undefined };
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
 import { ConnectionError, withDeadline } from '@context-storage/core';
-import type {
-  KeyPage,
-  RedisCall,
-  RedisConnection,
-  RedisReply,
+import {
+  type KeyPage,
+  type RedisCall,
+  type RedisConnection,
+  type RedisReply,
+  scanAcrossMasters,
 } from '@context-storage/redis-layout';
 import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis';
 
@@ -73,27 +74,20 @@ export class NodeRedisConnection implements RedisConnection {
   }
 
   async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
-    const [nodeText, scanCursor] = (cursor ?? '0:0').split(':');
-    const nodeIndex = Number(nodeText);
     return this.#bounded(
       (async () => {
         const masters = await this.#masters();
-        const scanOn = masters[nodeIndex];
-        if (scanOn === undefined) return { keys: [], cursor: undefined };
-        const reply = (await scanOn([
-          'SCAN',
-          scanCursor ?? '0',
-          'MATCH',
-          match,
-          'COUNT',
-          String(count),
-        ])) as [string, string[]];
-        const [next, keys] = reply;
-        if (String(next) !== '0') return { keys: keys.map(String), cursor: `${nodeIndex}:${next}` };
-        return {
-          keys: keys.map(String),
-          cursor: nodeIndex + 1 < masters.length ? `${nodeIndex + 1}:0` : undefined,
-        };
+        return scanAcrossMasters(cursor, masters.length, async (index, masterCursor) => {
+          const [next, keys] = (await masters[index]!([
+            'SCAN',
+            masterCursor,
+            'MATCH',
+            match,
+            'COUNT',
+            String(count),
+          ])) as [string, string[]];
+          return [String(next), keys.map(String)];
+        });
       })(),
       'SCAN',
     );

@@ -4,22 +4,14 @@
  * Mirrors: a Redis adapter whose clear is `FLUSHDB` (or a SQL `DELETE FROM contexts` without
  * `WHERE prefix = ?`): clearing a test bot's storage wipes production's contexts on the same DB.
  */
-import { MemoryDriver, type MemoryStore } from '../../src/index.js';
-import { type BrokenAdapter, DriverStorage, prefixesOn } from './common.js';
+import { type BrokenAdapter, DriverStorage, OpenMemoryDriver, prefixesOn } from './common.js';
 
-class ClearAllDriver extends MemoryDriver {
-  readonly #store: MemoryStore;
-  readonly #prefixes: ReadonlySet<string>;
-
-  constructor(store: MemoryStore, prefix: string) {
-    super(store, prefix);
-    this.#store = store;
-    this.#prefixes = prefixesOn(store, prefix);
-  }
+class ClearAllDriver extends OpenMemoryDriver {
+  readonly #prefixes = prefixesOn(this.store, this.prefix);
 
   override async clear(): Promise<void> {
     // BUG: FLUSHDB: every namespace goes, whoever owns it.
-    for (const prefix of this.#prefixes) this.#store.dropNamespace(prefix);
+    for (const prefix of this.#prefixes) this.store.dropNamespace(prefix);
   }
 }
 

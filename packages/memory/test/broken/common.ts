@@ -8,7 +8,7 @@ import {
   DBContextStorage,
   type StorageOptions,
 } from '@context-storage/core';
-import { MemoryContextStorage, type MemoryStore } from '../../src/index.js';
+import { MemoryContextStorage, MemoryDriver, type MemoryStore } from '../../src/index.js';
 
 /** A memory adapter with exactly one defect, and the suite tests that must catch it. */
 export interface BrokenAdapter {
@@ -35,6 +35,19 @@ export class DriverStorage extends DBContextStorage implements OnMemoryStore {
     options: StorageOptions = {},
   ) {
     super(driver, options);
+  }
+}
+
+/**
+ * A memory driver whose store and prefix its subclass can reach (MemoryDriver keeps them
+ * private): the base of the broken drivers that read or damage the data directly.
+ */
+export class OpenMemoryDriver extends MemoryDriver {
+  constructor(
+    protected readonly store: MemoryStore,
+    protected readonly prefix: string,
+  ) {
+    super(store, prefix);
   }
 }
 

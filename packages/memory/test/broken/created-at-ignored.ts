@@ -8,21 +8,11 @@
  * session is reset, a slow handler of the old session writes its turns into the new one.
  */
 import type { ContextWrite, WriteOutcome } from '@context-storage/core';
-import { MemoryDriver, type MemoryStore } from '../../src/index.js';
-import { type BrokenAdapter, DriverStorage } from './common.js';
+import { type BrokenAdapter, DriverStorage, OpenMemoryDriver } from './common.js';
 
-class CreatedAtIgnoredDriver extends MemoryDriver {
-  readonly #store: MemoryStore;
-  readonly #prefix: string;
-
-  constructor(store: MemoryStore, prefix: string) {
-    super(store, prefix);
-    this.#store = store;
-    this.#prefix = prefix;
-  }
-
+class CreatedAtIgnoredDriver extends OpenMemoryDriver {
   override async write(writes: readonly ContextWrite[]): Promise<WriteOutcome[]> {
-    const namespace = this.#store.namespace(this.#prefix);
+    const namespace = this.store.namespace(this.prefix);
     return super.write(
       writes.map((write) => {
         const stored = namespace.get(write.id);

@@ -20,23 +20,14 @@ import type {
   TurnField,
   WriteOutcome,
 } from '@context-storage/core';
-import { MemoryDriver, type MemoryEntry, type MemoryStore } from '../../src/index.js';
-import { type BrokenAdapter, DriverStorage } from './common.js';
+import type { MemoryEntry } from '../../src/index.js';
+import { type BrokenAdapter, DriverStorage, OpenMemoryDriver } from './common.js';
 
 function isExpired(entry: MemoryEntry | undefined, now: number): entry is MemoryEntry {
   return entry?.expiresAt !== undefined && entry.expiresAt <= now;
 }
 
-class ExpiredVersionCheckDriver extends MemoryDriver {
-  readonly #store: MemoryStore;
-  readonly #prefix: string;
-
-  constructor(store: MemoryStore, prefix: string) {
-    super(store, prefix);
-    this.#store = store;
-    this.#prefix = prefix;
-  }
-
+class ExpiredVersionCheckDriver extends OpenMemoryDriver {
   override load(
     ids: readonly string[],
     windows: LoadWindows,
@@ -61,7 +52,7 @@ class ExpiredVersionCheckDriver extends MemoryDriver {
   }
 
   override async write(writes: readonly ContextWrite[]): Promise<WriteOutcome[]> {
-    const namespace = this.#store.namespace(this.#prefix);
+    const namespace = this.store.namespace(this.prefix);
     const now = Date.now();
     const refused = writes.map((write) => {
       const row = namespace.get(write.id);
@@ -84,8 +75,8 @@ class ExpiredVersionCheckDriver extends MemoryDriver {
    * memory driver's calls run synchronously, so nothing else sees the entries missing.
    */
   #unswept<T>(read: () => Promise<T>): Promise<T> {
-    if (!this.#store.available) return read(); // the read itself fails with ConnectionError
-    const namespace = this.#store.namespace(this.#prefix);
+    if (!this.store.available) return read(); // the read itself fails with ConnectionError
+    const namespace = this.store.namespace(this.prefix);
     const now = Date.now();
     const expired = [...namespace].filter(([, entry]) => isExpired(entry, now));
     const result = read();

@@ -5,24 +5,17 @@
  * without `WHERE prefix = ?`): correct in a test with one storage, wrong as soon as two bots or
  * two environments share the database.
  */
-import { MemoryDriver, type MemoryStore } from '../../src/index.js';
-import { type BrokenAdapter, DriverStorage, prefixesOn } from './common.js';
+import { MemoryDriver } from '../../src/index.js';
+import { type BrokenAdapter, DriverStorage, OpenMemoryDriver, prefixesOn } from './common.js';
 
-class ForeignCountDriver extends MemoryDriver {
-  readonly #store: MemoryStore;
-  readonly #prefixes: ReadonlySet<string>;
-
-  constructor(store: MemoryStore, prefix: string) {
-    super(store, prefix);
-    this.#store = store;
-    this.#prefixes = prefixesOn(store, prefix);
-  }
+class ForeignCountDriver extends OpenMemoryDriver {
+  readonly #prefixes = prefixesOn(this.store, this.prefix);
 
   override async count(): Promise<number> {
     // BUG: DBSIZE: every live context on the store, whatever its prefix.
     let total = 0;
     for (const prefix of this.#prefixes) {
-      total += await new MemoryDriver(this.#store, prefix).count();
+      total += await new MemoryDriver(this.store, prefix).count();
     }
     return total;
   }

@@ -5,8 +5,7 @@
  * Mirrors: Chatsky's Redis context storage, which deleted a context with `KEYS`/`SCAN MATCH`
  * on `<prefix>:<id>*` (meant to catch the context's sub-keys) followed by `DEL` of every match.
  */
-import { MemoryDriver, type MemoryStore } from '../../src/index.js';
-import { type BrokenAdapter, DriverStorage } from './common.js';
+import { type BrokenAdapter, DriverStorage, OpenMemoryDriver } from './common.js';
 
 /** Redis-style glob (`*`, `?`) to a regular expression; everything else matches itself. */
 function globToRegExp(glob: string): RegExp {
@@ -18,18 +17,9 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
-class PrefixGlobDeleteDriver extends MemoryDriver {
-  readonly #store: MemoryStore;
-  readonly #prefix: string;
-
-  constructor(store: MemoryStore, prefix: string) {
-    super(store, prefix);
-    this.#store = store;
-    this.#prefix = prefix;
-  }
-
+class PrefixGlobDeleteDriver extends OpenMemoryDriver {
   override async delete(ids: readonly string[]): Promise<number> {
-    const keys = [...this.#store.namespace(this.#prefix).keys()];
+    const keys = [...this.store.namespace(this.prefix).keys()];
     // BUG: `SCAN MATCH <id>*` then `DEL` of every key found.
     const patterns = ids.map((id) => globToRegExp(`${id}*`));
     return super.delete(keys.filter((key) => patterns.some((pattern) => pattern.test(key))));

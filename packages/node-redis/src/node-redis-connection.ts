@@ -20,6 +20,16 @@ export type NodeRedisSentinel = RedisSentinelType<None, None, None, 2 | 3, None>
 /** Any node-redis client the adapter accepts. */
 export type NodeRedisClient = NodeRedisSingleClient | NodeRedisCluster | NodeRedisSentinel;
 
+/** The three kinds of node-redis client, which send commands differently. */
+export type NodeRedisKind = 'client' | 'cluster' | 'sentinel';
+
+/** Tells a cluster (it lists its masters) and a sentinel client from a plain client. */
+export function nodeRedisKind(client: NodeRedisClient): NodeRedisKind {
+  if ('masters' in client) return 'cluster';
+  if ('getSentinelNode' in client || 'getMasterNode' in client) return 'sentinel';
+  return 'client';
+}
+
 /** Options of {@link NodeRedisConnection}. */
 export interface NodeRedisConnectionOptions {
   /** Upper bound of every call, in ms (0: none); a call unanswered then fails with ConnectionError. */
@@ -45,6 +55,8 @@ export class NodeRedisConnection implements RedisConnection {
   readonly location: string;
   readonly client: NodeRedisClient;
   readonly #options: NodeRedisConnectionOptions;
+  /** Which kind of client it is, told once: every call is routed by it. */
+  readonly #kind: NodeRedisKind;
 
   /**
    * @param client - a connected node-redis client, cluster or sentinel
@@ -52,6 +64,7 @@ export class NodeRedisConnection implements RedisConnection {
    */
   constructor(client: NodeRedisClient, options: NodeRedisConnectionOptions) {
     this.client = client;
+    this.#kind = nodeRedisKind(client);
     this.#options = options;
     this.location = options.location;
   }
@@ -119,20 +132,19 @@ export class NodeRedisConnection implements RedisConnection {
   /** Sends one command on the right connection, bulk strings as Buffers. */
   #send(key: string, args: Args): Promise<unknown> {
     const options = { typeMapping: BUFFERS };
-    const client = this.client as unknown as Record<string, unknown>;
-    if ('masters' in client) {
-      return (this.client as NodeRedisCluster).sendCommand(key, false, args, options);
+    switch (this.#kind) {
+      case 'cluster':
+        return (this.client as NodeRedisCluster).sendCommand(key, false, args, options);
+      case 'sentinel':
+        return (this.client as NodeRedisSentinel).sendCommand(false, args, options);
+      case 'client':
+        return (this.client as NodeRedisSingleClient).sendCommand(args, options);
     }
-    if ('getSentinelNode' in client || 'getMasterNode' in client) {
-      return (this.client as NodeRedisSentinel).sendCommand(false, args, options);
-    }
-    return (this.client as NodeRedisSingleClient).sendCommand(args, options);
   }
 
   /** A sender per master, in a stable order (a SCAN cursor holds an index into this list). */
   async #masters(): Promise<((args: Args) => Promise<unknown>)[]> {
-    const client = this.client as unknown as Record<string, unknown>;
-    if ('masters' in client) {
+    if (this.#kind === 'cluster') {
       const cluster = this.client as NodeRedisCluster;
       const masters = [...cluster.masters].sort((a, b) =>
         `${a.host}:${a.port}`.localeCompare(`${b.host}:${b.port}`),

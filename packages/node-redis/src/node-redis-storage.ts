@@ -14,6 +14,7 @@ import {
   type NodeRedisCluster,
   NodeRedisConnection,
   type NodeRedisSingleClient,
+  nodeRedisKind,
 } from './node-redis-connection.js';
 
 /** Options of a {@link NodeRedisContextStorage}. */
@@ -94,7 +95,7 @@ function nodeRedisDriver(
 
 /** Location and description of a client passed in, from what node-redis exposes. */
 function describeClient(client: NodeRedisClient): { location: string; description: string } {
-  if ('masters' in client) {
+  if (nodeRedisKind(client) === 'cluster') {
     const masters = (client as NodeRedisCluster).masters.map((node) => `${node.host}:${node.port}`);
     return {
       location: `redis+cluster://${masters.sort().join(',')}`,

@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
+    // Files run one after another: the outage test pauses and kills the shared Redis.
+    fileParallelism: false,
     testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

@@ -17,13 +17,13 @@ export const CHAT_PAGE = `<!doctype html>
   input { flex: 1; padding: 8px; font: inherit; }
   aside { padding: 16px; overflow-y: auto; background: #fafafa; }
   dt { color: #64748b; font-size: 12px; margin-top: 8px; }
-  dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-all; }
+  dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-word; white-space: pre-line; }
 </style>
 </head>
 <body>
 <main>
   <div id="log" aria-live="polite"></div>
-  <form id="send"><input id="text" autocomplete="off" placeholder="Say hello" maxlength="2000" autofocus><button>Send</button></form>
+  <form id="send"><input id="text" aria-label="message" autocomplete="off" placeholder="Say hello" maxlength="2000" autofocus><button>Send</button></form>
 </main>
 <aside>
   <h2>Stored context</h2>
@@ -55,12 +55,19 @@ export const CHAT_PAGE = `<!doctype html>
     document.getElementById('version').textContent = context.version;
     document.getElementById('turn').textContent = context.currentTurnId;
     document.getElementById('ttl').textContent = context.ttlLeftMs === null ? 'none' : Math.round(context.ttlLeftMs / 1000) + ' s';
-    document.getElementById('misc').textContent = JSON.stringify(context.misc);
+    document.getElementById('misc').textContent = JSON.stringify(context.misc, null, 1);
     document.getElementById('turns').textContent = context.latestTurns
       .map((t) => '#' + t.turnId + ' ' + (t.label ?? '') + ': ' + (t.request ? t.request.text : ''))
       .join('\\n');
   };
-  fetch('/api/contexts/' + encodeURIComponent(userId)).then((r) => r.ok ? r.json() : null).then((body) => body && show(body.context));
+  // The panel is live: it re-reads the stored context every 2 s, so a turn played through another
+  // tab or another demo process shows up too.
+  const refresh = () =>
+    fetch('/api/contexts/' + encodeURIComponent(userId))
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => body && show(body.context), () => undefined);
+  refresh();
+  setInterval(refresh, 2000);
   document.getElementById('send').addEventListener('submit', async (event) => {
     event.preventDefault();
     const input = document.getElementById('text');
@@ -68,12 +75,17 @@ export const CHAT_PAGE = `<!doctype html>
     if (!text) return;
     input.value = '';
     say(text, 'user');
-    const response = await fetch('/api/messages', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId, text }),
-    });
-    const body = await response.json();
+    let response, body;
+    try {
+      response = await fetch('/api/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId, text }),
+      });
+      body = await response.json();
+    } catch (error) {
+      return say('the demo did not answer: ' + error.message, 'error');
+    }
     if (!response.ok) return say(body.error.code + ': ' + body.error.message, 'error');
     say(body.reply.text, 'bot');
     show(body.context);

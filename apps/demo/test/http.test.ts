@@ -1,41 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { createContextStorage, type DBContextStorage } from '@context-storage/core';
 import { MemoryContextStorage, MemoryStore } from '@context-storage/memory';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDemoServer } from '../src/server.js';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, startDemo, startDemoOn } from './helpers.js';
 
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((item) => item.close()));
-});
-
-async function startDemo(storage: DBContextStorage, uri = 'memory://') {
-  const server = createDemoServer(storage, uri);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  opened.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-  opened.push(storage);
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
-  return {
-    base,
-    call,
-    say: (userId: string, text: string) => call('POST', '/api/messages', { userId, text }),
-  };
-}
-
-describe('the demo over HTTP, on memory://', () => {
+describe.each(BACKENDS)('the demo over HTTP, on $name', (backend) => {
   it('plays the scripted dialog and remembers what the user said', async () => {
-    const demo = await startDemo(await createContextStorage('memory://'));
+    const demo = await startDemoOn(backend);
     expect((await demo.say('ada', 'hi')).body.reply.node).toBe('ask-name');
     expect((await demo.say('ada', 'Ada')).body.reply.text).toMatch(/Nice to meet you, Ada/);
     const third = await demo.say('ada', 'chess');
@@ -46,24 +15,29 @@ describe('the demo over HTTP, on memory://', () => {
       misc: { name: 'Ada', topic: 'chess' },
     });
     expect((await demo.say('ada', 'history')).body.reply.text).toMatch(/#2 you: Ada/);
-    const read = await demo.call('GET', '/api/contexts/ada');
-    expect(read.body.context.latestTurns.map((turn: { turnId: number }) => turn.turnId)).toEqual(
-      [0, 1, 2, 3, 4].slice(1),
-    );
+    const read = await demo.read('ada');
+    expect(read.body.context.latestTurns.map((turn: { turnId: number }) => turn.turnId)).toEqual([
+      1, 2, 3, 4,
+    ]);
     expect((await demo.call('GET', '/api/contexts')).body.count).toBe(1);
     expect((await demo.call('DELETE', '/api/contexts/ada')).body.deleted).toBe(true);
-    expect((await demo.call('GET', '/api/contexts/ada')).status).toBe(404);
+    expect((await demo.read('ada')).status).toBe(404);
+    expect((await demo.call('GET', '/api/contexts')).body.count).toBe(0);
   });
 
-  it('serves the chat page', async () => {
-    const demo = await startDemo(new MemoryContextStorage());
-    const page = await fetch(`${demo.base}/`);
-    expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await page.text()).toContain('Stored context');
+  it('shows the backend with its password redacted and the TTL left', async () => {
+    const demo = await startDemoOn({
+      name: backend.name,
+      uri: () => `${backend.uri()}${backend.uri().includes('?') ? '&' : '?'}ttlMs=600000`,
+    });
+    const { context } = (await demo.say('ttl', 'hi')).body;
+    expect(context.ttlLeftMs).toBeGreaterThan(590_000);
+    expect(context.ttlLeftMs).toBeLessThanOrEqual(600_000);
+    expect(context.backend).toMatch(/^(memory|redis):\/\//);
   });
 
-  it('refuses bad input with a 4xx and a clear error', async () => {
-    const demo = await startDemo(new MemoryContextStorage());
+  it('refuses bad input with a 4xx and a clear error, and stores nothing', async () => {
+    const demo = await startDemoOn(backend);
     expect(await demo.call('POST', '/api/messages', '{not json')).toMatchObject({
       status: 400,
       body: { error: { code: 'BAD_JSON' } },
@@ -78,27 +52,30 @@ describe('the demo over HTTP, on memory://', () => {
     );
     expect(
       await demo.call('POST', '/api/messages', { userId: 'a', text: 'x'.repeat(2_001) }),
-    ).toMatchObject({ status: 413 });
+    ).toMatchObject({ status: 413, body: { error: { code: 'TOO_LARGE' } } });
     expect(await demo.call('POST', '/api/messages', 'x'.repeat(20_000))).toMatchObject({
       status: 413,
     });
+    expect(await demo.call('GET', '/api/contexts/a%20b')).toMatchObject({ status: 400 });
     expect(await demo.call('GET', '/api/nothing')).toMatchObject({ status: 404 });
+    expect((await demo.call('GET', '/api/contexts')).body.count).toBe(0);
   });
 
-  it('two messages from one user at the same moment lose no turn', async () => {
-    const demo = await startDemo(new MemoryContextStorage());
+  it('eight messages from one user at the same moment lose no turn', async () => {
+    const demo = await startDemoOn(backend);
     const replies = await Promise.all(
       Array.from({ length: 8 }, (_, i) => demo.say('busy', `message ${i}`)),
     );
-    expect(replies.every((reply) => reply.status === 200)).toBe(true);
-    const read = await demo.call('GET', '/api/contexts/busy');
-    expect(read.body.context).toMatchObject({
+    expect(replies.map((reply) => reply.status)).toEqual(Array(8).fill(200));
+    expect((await demo.read('busy')).body.context).toMatchObject({
       version: 8,
       currentTurnId: 8,
       misc: { messages: 8 },
     });
   });
+});
 
+describe('the demo over HTTP, on memory:// during an outage', () => {
   it('answers 503 with the error code while the backend is down, and recovers', async () => {
     const store = new MemoryStore();
     const demo = await startDemo(new MemoryContextStorage({ store }));
@@ -108,6 +85,7 @@ describe('the demo over HTTP, on memory://', () => {
       status: 503,
       body: { error: { code: 'CONNECTION' } },
     });
+    expect(await demo.read('u')).toMatchObject({ status: 503 });
     store.setAvailable(true);
     expect((await demo.say('u', 'back')).body.context.currentTurnId).toBe(2);
   });

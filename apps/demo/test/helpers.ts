@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createContextStorage, type DBContextStorage } from '@context-storage/core';
+import '@context-storage/memory';
+import '@context-storage/ioredis';
+import '@context-storage/node-redis';
+import { afterEach, inject } from 'vitest';
+import { createDemoServer } from '../src/server.js';
+
+/** The built entry point (turbo builds the demo before its tests). */
+export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** A JSON answer of the demo. */
+export interface Answer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
+  body: Record<string, any>;
+}
+
+/** Calls a running demo at `base` (`http://127.0.0.1:PORT`). */
+export function demoClient(base: string) {
+  const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Answer['body'] };
+  };
+  return {
+    base,
+    call,
+    say: (userId: string, text: string) => call('POST', '/api/messages', { userId, text }),
+    read: (userId: string) => call('GET', `/api/contexts/${encodeURIComponent(userId)}`),
+  };
+}
+
+/** A demo client. */
+export type DemoClient = ReturnType<typeof demoClient>;
+
+const opened: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((item) => item.close()));
+});
+
+/** Serves `storage` in this process on a free loopback port; closed after the test. */
+export async function startDemo(storage: DBContextStorage, uri = 'memory://') {
+  const server = createDemoServer(storage, uri);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  opened.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  opened.push(storage);
+  return demoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+}
+
+/** A backend the HTTP tests run on: its URI, with a fresh prefix per call on Redis. */
+export interface Backend {
+  name: string;
+  uri(): string;
+}
+
+/** The Redis URL of the test server, with `?client=` and a fresh prefix. */
+export function redisUri(client: 'ioredis' | 'node-redis', query = ''): string {
+  const { standalone } = inject('redis');
+  if (standalone === undefined) throw new Error('the global setup started no Redis');
+  const prefix = `demo-${randomUUID().slice(0, 8)}`;
+  return `${standalone.url}?client=${client}&prefix=${prefix}${query}`;
+}
+
+/** memory://, and the test Redis through each client. */
+export const BACKENDS: Backend[] = [
+  { name: 'memory://', uri: () => 'memory://' },
+  { name: 'redis:// (ioredis)', uri: () => redisUri('ioredis') },
+  { name: 'redis:// (node-redis)', uri: () => redisUri('node-redis') },
+];
+
+/** Opens a storage on the backend and serves it in this process. */
+export async function startDemoOn(backend: Backend) {
+  const uri = backend.uri();
+  return startDemo(await createContextStorage(uri), uri);
+}
+
+/** A demo running as its own process (`node dist/main.js`). */
+export interface DemoProcess extends DemoClient {
+  child: ChildProcess;
+  /** Resolves with the exit code (or the signal's name) once the process is gone. */
+  exited: Promise<number | string>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+const processes: DemoProcess[] = [];
+afterEach(async () => {
+  for (const demo of processes.splice(0)) {
+    if (demo.child.exitCode === null && demo.child.signalCode === null) demo.child.kill('SIGKILL');
+    await demo.exited;
+  }
+});
+
+/**
+ * Starts `node dist/main.js --storage uri --port 0` and waits for the line with its URL (10 s at
+ * most). The process is killed after the test if it is still running.
+ */
+export async function spawnDemo(uri: string, env: NodeJS.ProcessEnv = {}): Promise<DemoProcess> {
+  const child = spawn(process.execPath, [MAIN, '--storage', uri, '--port', '0'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL after 10 s:\n${output}`)), 10_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+      if (url !== undefined) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo exited (${code}) before listening:\n${output}`));
+    });
+  });
+  const demo: DemoProcess = { ...demoClient(base), child, exited, output: () => output };
+  processes.push(demo);
+  return demo;
+}

@@ -1,8 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { createContextStorage, registeredSchemes } from '@context-storage/core';
+import { createContextStorage, KNOWN_SCHEMES, registeredSchemes } from '@context-storage/core';
 import { REDIS_SCHEMES, REDIS_URI_GRAMMAR } from '@context-storage/redis-layout';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, randomPrefix, topologyUri } from './matrix.js';
+
+// Core cannot depend on an adapter, so it repeats the Redis scheme names to find the package to
+// load; this keeps its list equal to the parser's.
+describe("core's list of known schemes", () => {
+  it('names both Redis adapters for exactly the schemes the Redis parser accepts', () => {
+    const redisLike = Object.entries(KNOWN_SCHEMES)
+      .filter(([, packages]) => packages.includes('@context-storage/ioredis'))
+      .map(([scheme, packages]) => {
+        expect(packages).toEqual(['@context-storage/ioredis', '@context-storage/node-redis']);
+        return scheme;
+      });
+    expect(redisLike.sort()).toEqual([...REDIS_SCHEMES].sort());
+  });
+});
 
 // What each adapter package promises besides storing contexts: its schemes, its URI checks, its
 // place in createContextStorage, and its README.

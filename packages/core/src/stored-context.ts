@@ -143,8 +143,8 @@ export function prepareWrite(
       const path = `${field}[${turnId}]`;
       const baseline = items.baseline.get(turnId);
       if (incremental && !items.changed.has(turnId) && baseline !== undefined) {
-        // Unchanged primitives cannot have been mutated; objects may have been, in place.
-        if (typeof value !== 'object' || value === null) continue;
+        // Only an object handed out or in since the load can have been mutated, in place.
+        if (!items.lent.has(turnId)) continue;
         const payload = encode(value, path);
         if (samePayload(payload, baseline)) continue;
         saved[field].set(turnId, payload);

@@ -40,6 +40,11 @@ export interface TurnMapState {
   generation: number;
   /** Payload of each loaded item as last loaded or saved: detects in-place mutations. */
   baseline: Map<number, Payload>;
+  /**
+   * Ids whose object value was handed out (by a read) or handed in (by `set`) since it was
+   * loaded: only these can have been mutated in place, so only these are re-encoded by a save.
+   */
+  lent: Set<number>;
 }
 
 let stateOf: (map: TurnMap) => TurnMapState;
@@ -63,6 +68,7 @@ export class TurnMap<V = unknown> {
     deleted: new Map(),
     generation: 0,
     baseline: new Map(),
+    lent: new Set(),
   };
 
   static {
@@ -85,7 +91,7 @@ export class TurnMap<V = unknown> {
 
   /** The loaded item at `turnId`, or `undefined` (not stored, or not loaded: see `fetch`). */
   get(turnId: number): V | undefined {
-    return this.#state.values.get(turnId) as V | undefined;
+    return this.#lend(turnId, this.#state.values.get(turnId)) as V | undefined;
   }
 
   /** True when an item at `turnId` is loaded. */
@@ -109,6 +115,7 @@ export class TurnMap<V = unknown> {
     assertTurnId(turnId);
     const state = this.#state;
     state.values.set(turnId, value);
+    state.lent.add(turnId);
     state.absent.delete(turnId);
     state.deleted.delete(turnId);
     state.changed.set(turnId, ++state.generation);
@@ -126,6 +133,7 @@ export class TurnMap<V = unknown> {
     const had = state.values.delete(turnId);
     state.changed.delete(turnId);
     state.baseline.delete(turnId);
+    state.lent.delete(turnId);
     state.absent.add(turnId);
     state.deleted.set(turnId, ++state.generation);
     return had;
@@ -138,12 +146,16 @@ export class TurnMap<V = unknown> {
 
   /** Loaded `[turnId, item]` pairs, ascending by turn id. */
   entries(): [number, V][] {
-    return this.keys().map((turnId) => [turnId, this.#state.values.get(turnId) as V]);
+    return this.keys().map((turnId) => [turnId, this.get(turnId) as V]);
   }
 
   /** The `n` loaded items with the highest turn ids, ascending. */
   latest(n: number): [number, V][] {
-    return n <= 0 ? [] : this.entries().slice(-n);
+    return n <= 0
+      ? []
+      : this.keys()
+          .slice(-n)
+          .map((turnId) => [turnId, this.get(turnId) as V]);
   }
 
   /**
@@ -182,6 +194,12 @@ export class TurnMap<V = unknown> {
     return new Map(this.entries());
   }
 
+  /** Notes that an object value leaves the map: from now on it may be mutated in place. */
+  #lend(turnId: number, value: unknown): unknown {
+    if (typeof value === 'object' && value !== null) this.#state.lent.add(turnId);
+    return value;
+  }
+
   async #load(turnIds: readonly number[] | 'all'): Promise<void> {
     const loaded = await this.#owner.fetchItems(this.field, turnIds);
     mergeLoaded(this.#state, turnIds, loaded);
@@ -202,6 +220,8 @@ export function mergeLoaded(
       if (state.changed.has(turnId) || state.deleted.has(turnId)) continue;
       state.values.set(turnId, item.value);
       state.baseline.set(turnId, item.payload);
+      // A freshly decoded value has not been handed out yet.
+      state.lent.delete(turnId);
       state.absent.delete(turnId);
     }
   }

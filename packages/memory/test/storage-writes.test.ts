@@ -76,6 +76,38 @@ describe('what a save sends', () => {
     expect(second.main.misc).toBe('{"step":2}');
   });
 
+  it('re-encodes only the objects handed out or in, and sends those mutated in place', async () => {
+    const { storage, log } = recorded();
+    const start = new Context('m');
+    const mine = { text: 'set by me' };
+    start.addTurn({ request: { text: 'one' }, response: mine });
+    start.addTurn({ request: { text: 'two' }, response: { text: 'untouched' } });
+    await storage.setItem('m', start);
+    // The caller kept `mine`: mutating it after the save is a change of the saved context.
+    mine.text = 'mutated after save';
+    const sent = async (context: Context) => {
+      log.writes.length = 0;
+      await storage.setItem('m', context);
+      return onlyWrite(log.writes).set.map((item) => `${item.field}[${item.turnId}]`);
+    };
+    expect(await sent(start)).toEqual(['responses[1]']);
+
+    const loaded = (await storage.getItem('m', { latest: 'all' }))!;
+    // Nothing read, nothing mutated: nothing but the main info is sent.
+    expect(await sent(loaded)).toEqual([]);
+    (loaded.latestTurns(1)[0]!.request as { text: string }).text = 'via latestTurns';
+    (loaded.responses.entries()[0]![1] as { text: string }).text = 'via entries';
+    (loaded.requests.latest(2)[0]![1] as { text: string }).text = 'via latest';
+    expect((await sent(loaded)).sort()).toEqual(['requests[1]', 'requests[2]', 'responses[1]']);
+    // Still lent: the caller may hold them; re-encoded, equal to what was saved, not sent.
+    expect(await sent(loaded)).toEqual([]);
+    const stored = (await storage.getItem('m', { latest: 'all' }))!;
+    expect(stored.latestTurns(2)).toEqual([
+      { turnId: 1, request: { text: 'via latest' }, response: { text: 'via entries' } },
+      { turnId: 2, request: { text: 'via latestTurns' }, response: { text: 'untouched' } },
+    ]);
+  });
+
   it('a new context is a whole overwrite, last writer wins; update creates with version 0', async () => {
     const { storage, log } = recorded();
     await storage.setItem('n', dialog('n', 2));

@@ -75,15 +75,17 @@ if (task === 'test') {
   console.log(`\n${passed} passed, ${failed + crashed} failed, ${skipped} skipped`);
   process.exit(status);
 }
-if (task === 'demo') {
-  // Build the demo and the packages it uses, then run it in the foreground (Ctrl-C stops it).
+// The apps a root script runs: built with the packages they use, then run in the foreground.
+// demo: the bot (Ctrl-C stops it); bench: the benchmarks (`--quick` for the smoke run).
+const APPS = { demo: '@context-storage/demo', bench: '@context-storage/bench' };
+if (task in APPS) {
   const built = run(turbo, [
     'run',
     'build',
-    '--filter=@context-storage/demo...',
+    `--filter=${APPS[task]}...`,
     '--output-logs=errors-only',
   ]);
   if (built !== 0) process.exit(built);
-  process.exit(run(process.execPath, [join(root, 'apps', 'demo', 'dist', 'main.js'), ...extra]));
+  process.exit(run(process.execPath, [join(root, 'apps', task, 'dist', 'main.js'), ...extra]));
 }
 process.exit(run(turbo, ['run', task, ...extra]));

@@ -1,0 +1,88 @@
+import type { RedisServer } from '@context-storage/redis-test-servers';
+import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
+import { formatMs } from './report/format.js';
+import type { PerTurnResult } from './results.js';
+import { ROUNDS, type RoundedPhase, rotatedRounds } from './rounds.js';
+import { type SamplePlan, sample, summarize } from './sampling.js';
+import { settle } from './settle.js';
+import type { TurnTarget } from './targets/target.js';
+import { countTraffic } from './traffic.js';
+
+/** One target's dialogs at one length and the samples taken so far. */
+interface Cell {
+  target: TurnTarget;
+  /** Runs the next turn, round robin over the target's dialogs. */
+  turn: () => Promise<void>;
+  timings: number[];
+}
+
+/**
+ * The per-turn sweep at one dialog length: `seed` builds dialogs of the default shape to
+ * `length` turns on every target (untimed), enough of them that none grows by more than a tenth
+ * of its length; each round samples every target (after a full GC), the samples of all rounds
+ * pooled; `finish` counts a few more turns per Redis target with INFO, clears every target and
+ * resolves the results (a failed step leaves the data for the server's end).
+ */
+export function lengthSweep(
+  targets: readonly TurnTarget[],
+  length: number,
+  config: BenchConfig,
+  server: RedisServer,
+): RoundedPhase<PerTurnResult> {
+  const plan = config.perTurn;
+  const turnsPerDialog = Math.max(1, Math.floor(length / 10));
+  const dialogs = Math.ceil((plan.max + plan.warmup) / turnsPerDialog);
+  const ids = Array.from({ length: dialogs }, (_, index) => `len${length}-${index}`);
+  const cells: Cell[] = targets.map((target) => {
+    let next = 0;
+    return {
+      target,
+      turn: () => target.turn(ids[next++ % dialogs]!, DEFAULT_SHAPE),
+      timings: [],
+    };
+  });
+  const roundPlan: SamplePlan = {
+    warmup: Math.ceil(plan.warmup / ROUNDS),
+    min: Math.ceil(plan.min / ROUNDS),
+    max: Math.ceil(plan.max / ROUNDS),
+    budgetMs: plan.budgetMs / ROUNDS,
+  };
+  const rounds = rotatedRounds(cells).map((round, index) =>
+    round.map((cell) => ({
+      label: `${cell.target.name} · round ${index + 1}/${ROUNDS}`,
+      run: async () => {
+        settle();
+        cell.timings.push(...(await sample(roundPlan, cell.turn)));
+        return `p50 so far ${formatMs(summarize(cell.timings).p50)} (n=${cell.timings.length})`;
+      },
+    })),
+  );
+  return {
+    async seed() {
+      for (const { target } of cells) await target.seed(ids, DEFAULT_SHAPE, length);
+    },
+    rounds,
+    async finish() {
+      const results: PerTurnResult[] = [];
+      for (const { target, turn, timings } of cells) {
+        const traffic = target.usesRedis
+          ? await countTraffic(server, async () => {
+              const turns = config.trafficTurns(length);
+              for (let index = 0; index < turns; index++) await turn();
+              return turns;
+            })
+          : null;
+        results.push({
+          target: target.name,
+          kind: target.kind,
+          client: target.client ?? null,
+          length,
+          turn: summarize(timings),
+          traffic,
+        });
+        await target.clear();
+      }
+      return results;
+    },
+  };
+}

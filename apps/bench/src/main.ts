@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `pnpm bench [--quick] [--out DIR]`: runs the benchmarks against a Redis server of its own and
+// writes the results (see run.ts). Ctrl-C stops the servers it started before exiting.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { RedisServer } from '@context-storage/redis-test-servers';
+import type { BenchResults } from './results.js';
+import { outputPaths, runBench, writeOutputs } from './run.js';
+
+const USAGE = `usage: node dist/main.js [--quick] [--out DIR] [--render RESULTS.json]
+
+  --quick           the smoke run (under two minutes): few samples; never touches docs/
+  --out DIR         write <mode>.json, <mode>.md and <mode>-per-turn.svg into DIR
+                    (default: full -> apps/bench/results/full.json, docs/benchmarks.md,
+                     docs/benchmarks/per-turn.svg; quick -> apps/bench/results/quick.*)
+  --render FILE     measure nothing: write the Markdown page and chart again from the
+                    results of an earlier run (to the same places as that run's mode)
+`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    render: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+if (values.render !== undefined) {
+  const results = JSON.parse(await readFile(values.render, 'utf8')) as BenchResults;
+  await writeOutputs(results, outputPaths(results.mode, values.out));
+  process.exit(0);
+}
+
+const servers: RedisServer[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the Redis servers of the bench\n`);
+    void Promise.allSettled(servers.map((server) => server.stop())).then(() => process.exit(130));
+  });
+}
+
+try {
+  await runBench({
+    mode: values.quick ? 'quick' : 'full',
+    outDir: values.out,
+    onServer: (server) => servers.push(server),
+  });
+  // Clients may keep sockets open a moment after closing; nothing else is left to do.
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,223 @@
+import { BACKEND_NAMES } from '../backends.js';
+import type { BenchResults } from '../results.js';
+import {
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatRatio,
+  markdownTable,
+  plural,
+} from './format.js';
+import { explainLimit } from './limits.js';
+import { perTurnTable, trafficTable } from './per-turn.js';
+
+const TARGET_TITLES = {
+  'flat-cost': 'Flat per-turn cost',
+  'library-overhead': 'Library overhead',
+  concurrency: 'Throughput at high concurrency',
+} as const;
+
+function targetsSection(results: BenchResults): string {
+  const rows = results.targets.map((check) => [
+    TARGET_TITLES[check.id],
+    check.client,
+    check.goal,
+    `${formatRatio(check.ratio)} (goal ${check.comparison} ${formatRatio(check.threshold)})`,
+    check.met ? 'met' : '**not met**',
+    check.figures,
+  ]);
+  const limits = results.targets.map(
+    (check) => `- **${TARGET_TITLES[check.id]}, ${check.client}**: ${explainLimit(check, results)}`,
+  );
+  return [
+    '## Targets',
+    '',
+    'Goals for the numbers, reported, never asserted by a timed test. Every ratio divides two figures of this same run, with the same client.',
+    '',
+    markdownTable(['target', 'client', 'goal', 'measured', 'verdict', 'from'], rows),
+    '',
+    '### What limits them',
+    '',
+    ...limits,
+  ].join('\n');
+}
+
+function machineSection(results: BenchResults): string {
+  const { machine } = results;
+  return [
+    '## Machine',
+    '',
+    markdownTable(
+      ['', ''],
+      [
+        ['CPU', machine.cpu],
+        ['cores (logical)', String(machine.cores)],
+        ['memory', `${machine.memoryGiB} GiB`],
+        ['OS', machine.os],
+        ['Node', machine.node],
+        ['Redis', `${machine.redis} (standalone, loopback, started by the bench, no persistence)`],
+        [
+          'run',
+          `${results.mode}, ${results.startedAt}, ${formatCount(results.durationMs / 1000)} s`,
+        ],
+      ],
+    ),
+  ].join('\n');
+}
+
+const METHOD = [
+  '## Method',
+  '',
+  '- **Backends**: memory (`MemoryContextStorage`), ioredis and node-redis (`IoRedisContextStorage` / `NodeRedisContextStorage` over the one Redis layout), Keyv over its Map store and over @keyv/redis. Every storage has its defaults: JSON codec, the latest 3 items per field loaded, no TTL.',
+  '- **A turn** is what a bot does per message: `getItem(id)`, `addTurn({ label, request, response })`, `setItem(id, context)`. Turn values are made before the clock starts.',
+  '- **Baselines**, on the very client of each Redis adapter:',
+  '  - *whole-context*: the older Chatsky/DFF design, the full context as one JSON string: GET, parse, add the turn, stringify, SET;',
+  "  - *raw EVALSHA*: the raw client sending exactly the commands the adapter sends (`EVALSHA` of the layout's LOAD_CONTEXT with windows 3 3 3, then WRITE_CONTEXT with the same arguments), written by hand; it JSON-decodes what it loaded and JSON-encodes the new turn, nothing more;",
+  "  - *raw SET+GET*: a plain GET and SET of one turn's payload (label, request and response JSON, ~2 KB): the least two round trips cost.",
+  '- **Per-turn cost against dialog length**: dialogs are built to the length (untimed), then turns are timed round robin over enough dialogs that none grows by more than a tenth of its length. Samples per cell: up to the count shown in the JSON (`turn.n`), within a time budget.',
+  "- **Scenarios** follow Chatsky's benchmark presets (`chatsky/utils/db_benchmark/basic_config.py`): each context is written once (timed first write, the whole dialog), then loaded and given a turn several times. Messages are nested dicts like Chatsky's `get_dict`.",
+  '- **Concurrency**: N workers, each running turns one after another over dialogs of its own (10 turns, default shape), for a fixed time; turns per second.',
+  '- **Redis traffic**: `CONFIG RESETSTAT` before a few extra turns and `INFO stats commandstats` after, on a connection of their own (their own bytes and calls are taken out). Bytes are `total_net_input_bytes` (to Redis) and `total_net_output_bytes` (from Redis) per turn. `INFO commandstats` **does count the commands a Lua script runs** inside Redis: they are shown apart ("in Lua"), and cost no round trip.',
+  '- **Memory per context** (memory adapter): a child `node --expose-gc` stores many contexts, heap used plus external memory after full GCs, before and after.',
+  '- **p50 / p99**: linear interpolation between closest ranks; with fewer than 100 samples p99 lies near the maximum.',
+].join('\n');
+
+function scenariosSection(results: BenchResults): string {
+  const parts = ['## Scenarios', ''];
+  for (const info of results.scenarios) {
+    parts.push(
+      `### ${info.title}`,
+      '',
+      `Chatsky preset \`${info.chatsky}\`: ${plural(info.contexts, 'context')} written at ${plural(info.startTurns, 'turn')} (${formatBytes(info.contextBytes)} of JSON each), then ${formatCount(info.extraTurns)} loads and turns each. Request / response ${formatBytes(info.messageBytes)}, misc ${formatBytes(info.miscBytes)}.`,
+      '',
+    );
+    const rows = results.scenarioResults
+      .filter((row) => row.scenario === info.key)
+      .map((row) => [
+        row.backend,
+        ...[row.firstWrite, row.load, row.turn].map(
+          (timing) => `${formatMs(timing.p50)} / ${formatMs(timing.p99)}`,
+        ),
+      ]);
+    parts.push(
+      markdownTable(['backend', 'first write p50 / p99', 'load p50 / p99', 'turn p50 / p99'], rows),
+      '',
+    );
+  }
+  return parts.join('\n');
+}
+
+function concurrencySection(results: BenchResults): string {
+  const flights = [...new Set(results.concurrency.map((row) => row.inFlight))].sort(
+    (a, b) => a - b,
+  );
+  const most = flights.at(-1) ?? 0;
+  const targets = [...new Set(results.concurrency.map((row) => row.target))];
+  const find = (target: string, inFlight: number) =>
+    results.concurrency.find((row) => row.target === target && row.inFlight === inFlight);
+  const rows = targets.map((target) => {
+    const busiest = find(target, most);
+    return [
+      target,
+      ...flights.map((inFlight) =>
+        formatCount(find(target, inFlight)?.turnsPerSecond ?? Number.NaN),
+      ),
+      busiest === undefined ? '' : `${formatCount(busiest.clientCpuMicros)} µs`,
+      busiest?.traffic == null ? '' : `${formatCount(busiest.traffic.serverMicros)} µs`,
+    ];
+  });
+  return [
+    '## Concurrency',
+    '',
+    `Turns per second (dialogs of 10 turns; a SET+GET row counts pairs), and at ${most} in flight the CPU time per turn of the Node process driving them and the time Redis spent executing the turn's commands (INFO commandstats \`usec\`, scripts included). Node and Redis share the machine's ${results.machine.cores} cores.`,
+    '',
+    markdownTable(
+      [
+        'target',
+        ...flights.map((n) => `${n} in flight`),
+        `Node CPU per turn (${most})`,
+        `Redis time per turn (${most})`,
+      ],
+      rows,
+    ),
+  ].join('\n');
+}
+
+function memorySection(results: BenchResults): string {
+  const rows = results.memory.map((row) => [
+    formatCount(row.turns),
+    formatCount(row.contexts),
+    formatBytes(row.bytesPerContext),
+    formatBytes(row.payloadBytesPerContext),
+    formatRatio(row.bytesPerContext / row.payloadBytesPerContext),
+  ]);
+  return [
+    '## Memory per context (memory adapter)',
+    '',
+    markdownTable(
+      [
+        'turns per context',
+        'contexts',
+        'heap per context',
+        'JSON payload per context',
+        'heap / payload',
+      ],
+      rows,
+    ),
+  ].join('\n');
+}
+
+/**
+ * The benchmark page (docs/benchmarks.md) from one run's results: targets with verdicts and
+ * what limits them, how to run, the machine, the method, the per-turn chart (`chartHref`) and
+ * tables, scenarios, concurrency, Redis traffic and memory. Pure: same results, same text.
+ */
+export function renderMarkdown(results: BenchResults, options: { chartHref: string }): string {
+  const quick =
+    results.mode === 'quick'
+      ? '\n> This is a **quick** run (the CI smoke test): few samples, rough figures. `pnpm bench` gives the real ones.\n'
+      : '';
+  const fullDuration =
+    results.mode === 'full'
+      ? `${Math.ceil(results.durationMs / 60_000)} minutes on the machine below`
+      : 'several minutes';
+  return [
+    '# Benchmarks',
+    '',
+    `The cost of one dialog turn in every backend (${BACKEND_NAMES.join(', ')}), against the dialog's length, against the whole-context design of the older Chatsky/DFF storages and against the raw Redis client sending the same commands. Generated by \`apps/bench\`; do not edit by hand.`,
+    quick,
+    targetsSection(results),
+    '',
+    '## How to run',
+    '',
+    '```sh',
+    `npm run bench              # or pnpm bench: the full run (${fullDuration}); rewrites this page`,
+    'npm run bench -- --quick   # the CI smoke run, under two minutes; writes apps/bench/results/quick.*',
+    'npm run bench -- --out DIR # write JSON, Markdown and SVG into DIR instead',
+    '```',
+    '',
+    'It needs `redis-server` (Redis 7: `apt-get install -y redis-server`) and starts its own throwaway server on a free loopback port, stopped at the end (also on Ctrl-C). Raw figures: `apps/bench/results/<mode>.json`.',
+    '',
+    machineSection(results),
+    '',
+    METHOD,
+    '',
+    '## Per-turn cost against dialog length',
+    '',
+    `![per-turn cost against dialog length](${options.chartHref})`,
+    '',
+    perTurnTable(results),
+    '',
+    '### Redis traffic per turn',
+    '',
+    'Commands the client sent (plus those run inside Lua), bytes to and from Redis, per turn.',
+    '',
+    trafficTable(results),
+    '',
+    concurrencySection(results),
+    '',
+    scenariosSection(results),
+    memorySection(results),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,73 @@
+import type { BenchResults, PerTurnResult } from '../results.js';
+import { type ChartSeries, renderLogLogChart } from './chart.js';
+import { formatBytes, formatCount, formatMs, markdownTable } from './format.js';
+
+/** Rows of the per-turn sweep grouped by target, in the order they were measured. */
+function byTarget(results: Pick<BenchResults, 'perTurn'>): Map<string, PerTurnResult[]> {
+  const out = new Map<string, PerTurnResult[]>();
+  for (const row of results.perTurn) {
+    const rows = out.get(row.target) ?? [];
+    rows.push(row);
+    out.set(row.target, rows);
+  }
+  return out;
+}
+
+function lengthsOf(results: Pick<BenchResults, 'perTurn'>): number[] {
+  return [...new Set(results.perTurn.map((row) => row.length))].sort((a, b) => a - b);
+}
+
+/**
+ * The chart of per-turn p50 against dialog length (both axes logarithmic): one line per backend,
+ * dashed lines for the whole-context and raw-client baselines.
+ */
+export function renderPerTurnChart(results: Pick<BenchResults, 'perTurn'>): string {
+  const series: ChartSeries[] = [...byTarget(results)].map(([name, rows]) => ({
+    name,
+    points: rows.map((row) => ({ x: row.length, y: row.turn.p50 })),
+    dashed: rows[0]!.kind !== 'adapter',
+  }));
+  return renderLogLogChart(series, {
+    title: 'Cost of one turn (load + add a turn + save), p50',
+    x: 'dialog length (turns)',
+    y: 'per-turn cost',
+    formatY: (value) => `${value.toLocaleString('en-US', { maximumSignificantDigits: 3 })} ms`,
+  });
+}
+
+/** Markdown table: per target, p50 and p99 per turn at each dialog length. */
+export function perTurnTable(results: Pick<BenchResults, 'perTurn'>): string {
+  const lengths = lengthsOf(results);
+  const rows = [...byTarget(results)].map(([name, rows]) => [
+    name,
+    ...lengths.map((length) => {
+      const row = rows.find((candidate) => candidate.length === length);
+      return row === undefined ? '' : `${formatMs(row.turn.p50)} / ${formatMs(row.turn.p99)}`;
+    }),
+  ]);
+  return markdownTable(
+    ['target', ...lengths.map((length) => `${formatCount(length)} turns: p50 / p99`)],
+    rows,
+  );
+}
+
+/** Markdown table: per Redis target, commands and bytes per turn at each dialog length. */
+export function trafficTable(results: Pick<BenchResults, 'perTurn'>): string {
+  const lengths = lengthsOf(results);
+  const rows = [...byTarget(results)]
+    .filter(([, rows]) => rows.some((row) => row.traffic !== null))
+    .map(([name, rows]) => [
+      name,
+      ...lengths.map((length) => {
+        const traffic = rows.find((row) => row.length === length)?.traffic;
+        if (traffic == null) return '';
+        const lua =
+          traffic.luaCommands > 0 ? ` (+${formatCount(traffic.luaCommands, 1)} in Lua)` : '';
+        return `${formatCount(traffic.clientCommands, 1)}${lua}; ${formatBytes(traffic.bytesIn)} in, ${formatBytes(traffic.bytesOut)} out`;
+      }),
+    ]);
+  return markdownTable(
+    ['target', ...lengths.map((length) => `${formatCount(length)} turns`)],
+    rows,
+  );
+}

@@ -1,0 +1,108 @@
+import type { Timing } from './sampling.js';
+import type { ClientName, TargetKind } from './targets/target.js';
+import type { TurnTraffic } from './traffic.js';
+
+/** The machine a run measured. */
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  redis: string;
+  os: string;
+}
+
+/** A scenario as run, with the sizes of its values. */
+export interface ScenarioInfo {
+  key: string;
+  title: string;
+  chatsky: string;
+  startTurns: number;
+  extraTurns: number;
+  contexts: number;
+  /** JSON bytes of one request (responses are the same size). */
+  messageBytes: number;
+  /** JSON bytes of the context's misc. */
+  miscBytes: number;
+  /** JSON bytes of a whole context at its first write. */
+  contextBytes: number;
+}
+
+/** One scenario on one backend. */
+export interface ScenarioResult {
+  scenario: string;
+  backend: string;
+  /** Saving a new context of `startTurns` turns (`setItem`). */
+  firstWrite: Timing;
+  /** `getItem`: main info and the latest 3 turns. */
+  load: Timing;
+  /** Load, add a turn, save. */
+  turn: Timing;
+}
+
+/** Per-turn cost of one target at one dialog length. */
+export interface PerTurnResult {
+  target: string;
+  kind: TargetKind;
+  client: ClientName | null;
+  length: number;
+  turn: Timing;
+  /** Counted on the bench's Redis (absent for memory and the Keyv Map store). */
+  traffic: TurnTraffic | null;
+}
+
+/** Throughput of one target with `inFlight` dialogs in flight. */
+export interface ConcurrencyResult {
+  target: string;
+  kind: TargetKind;
+  client: ClientName | null;
+  inFlight: number;
+  turns: number;
+  elapsedMs: number;
+  turnsPerSecond: number;
+  /** CPU time (user + system) of the bench process per turn, µs. */
+  clientCpuMicros: number;
+  /** Counted on the bench's Redis during the run (absent for memory and the Keyv Map store). */
+  traffic: TurnTraffic | null;
+}
+
+/** Heap held per context by the memory adapter. */
+export interface MemoryResult {
+  turns: number;
+  contexts: number;
+  bytesPerContext: number;
+  /** JSON bytes of what one context stores (misc, frameworkData, every item). */
+  payloadBytesPerContext: number;
+}
+
+/** One of the issue's targets, against the figures of the run. */
+export interface TargetCheck {
+  id: 'flat-cost' | 'library-overhead' | 'concurrency';
+  client: ClientName;
+  /** The goal, in words. */
+  goal: string;
+  ratio: number;
+  threshold: number;
+  /** How `ratio` must compare with `threshold`. */
+  comparison: '<=' | '>=';
+  met: boolean;
+  /** The figures the ratio comes from, in words. */
+  figures: string;
+}
+
+/** Everything a run measured: what `results/<mode>.json` holds. */
+export interface BenchResults {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  durationMs: number;
+  machine: Machine;
+  /** The Redis servers the run started (stopped when it ended). */
+  servers: { pid: number; port: number }[];
+  backends: string[];
+  scenarios: ScenarioInfo[];
+  scenarioResults: ScenarioResult[];
+  perTurn: PerTurnResult[];
+  concurrency: ConcurrencyResult[];
+  memory: MemoryResult[];
+  targets: TargetCheck[];
+}

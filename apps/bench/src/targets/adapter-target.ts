@@ -1,0 +1,51 @@
+import type { DBContextStorage } from '@context-storage/core';
+import { buildDialog, type DialogShape, turnValues } from '../shapes.js';
+import { type ClientName, inChunks, type TurnTarget } from './target.js';
+
+/** Contexts per `setItems` call when seeding. */
+const SEED_BATCH = 20;
+
+/**
+ * One bot turn through a storage: `getItem` (main info and the latest turns), `addTurn` with the
+ * next turn's values, `setItem` (a version-checked save of the changes).
+ *
+ * @throws when the context is missing, and whatever the storage throws
+ */
+export async function storageTurn(
+  storage: DBContextStorage,
+  id: string,
+  shape: DialogShape,
+): Promise<void> {
+  const context = await storage.getItem(id);
+  if (context === undefined) throw new Error(`context ${id} is missing`);
+  context.addTurn(turnValues(shape, context.currentTurnId + 1));
+  await storage.setItem(id, context);
+}
+
+/** Saves new dialogs of `turns` turns under `ids`, a batch at a time. */
+export function seedStorage(
+  storage: DBContextStorage,
+  ids: readonly string[],
+  shape: DialogShape,
+  turns: number,
+): Promise<void> {
+  return inChunks(ids, SEED_BATCH, (chunk) =>
+    storage.setItems(chunk.map((id) => [id, buildDialog(id, shape, turns)] as const)),
+  );
+}
+
+/** A storage of this project as a turn target. */
+export function adapterTarget(
+  name: string,
+  storage: DBContextStorage,
+  options: { client: ClientName | undefined; usesRedis: boolean },
+): TurnTarget {
+  return {
+    name,
+    kind: 'adapter',
+    ...options,
+    seed: (ids, shape, turns) => seedStorage(storage, ids, shape, turns),
+    turn: (id, shape) => storageTurn(storage, id, shape),
+    clear: () => storage.clear(),
+  };
+}

@@ -1,12 +1,7 @@
-import { type ProvidedRedisServers, redisServersSetup } from '@context-storage/redis-test-servers';
-import type { TestProject } from 'vitest/node';
+import { type ProvidedRedisServers, redisGlobalSetup } from '@context-storage/redis-test-servers';
 
 /** One throwaway standalone Redis for the @keyv/redis rows. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { provided, teardown } = await redisServersSetup({ standalone: true });
-  project.provide('redis', provided);
-  return teardown;
-}
+export default redisGlobalSetup({ standalone: true });
 
 declare module 'vitest' {
   export interface ProvidedContext {

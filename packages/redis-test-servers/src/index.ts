@@ -40,10 +40,12 @@ export {
   type ProvidedSentinel,
   type ProvidedStandalone,
   type ProvidedTls,
+  type ProvidingProject,
   REDIS_URL_ENV,
   type RedisServersHandles,
   type RedisServersSetup,
   type RedisServersSetupOptions,
+  redisGlobalSetup,
   redisServersSetup,
 } from './setup.js';
 export {

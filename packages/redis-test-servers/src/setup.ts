@@ -222,3 +222,24 @@ export async function redisServersSetup(
     },
   };
 }
+
+/** What a vitest global setup receives that {@link redisGlobalSetup} uses (vitest's `TestProject`). */
+export interface ProvidingProject {
+  provide(key: 'redis', value: ProvidedRedisServers): void;
+}
+
+/**
+ * A vitest `globalSetup` that starts the requested topologies once for every test file, hands
+ * them to the tests as `inject('redis')`, and stops them at the end. Usage, in a package's
+ * `test/global-setup.ts`: `export default redisGlobalSetup({ standalone: true });` (plus the
+ * `ProvidedContext` declaration that types `inject('redis')`).
+ */
+export function redisGlobalSetup(
+  options: RedisServersSetupOptions = {},
+): (project: ProvidingProject) => Promise<() => Promise<void>> {
+  return async (project) => {
+    const { provided, teardown } = await redisServersSetup(options);
+    project.provide('redis', provided);
+    return teardown;
+  };
+}

@@ -108,7 +108,7 @@ export function benchConfig(mode: BenchMode): BenchConfig {
     scenarios: scenarios(scale),
     lengths: [10, 100, 1_000, 10_000],
     perTurn: full
-      ? { warmup: 30, min: 9, max: 600, budgetMs: 4_500 }
+      ? { warmup: 300, min: 9, max: 600, budgetMs: 4_500 }
       : { warmup: 3, min: 3, max: 30, budgetMs: 150 },
     trafficTurns: (length) => (full ? (length >= 10_000 ? 3 : 10) : 2),
     inFlight: [1, 64],

@@ -1,6 +1,6 @@
 import type { RedisServer } from '@context-storage/redis-test-servers';
 import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
-import { formatMs } from './report/format.js';
+import { formatCount, formatMs } from './report/format.js';
 import type { PerTurnResult } from './results.js';
 import { ROUNDS, type RoundedPhase, rotatedRounds } from './rounds.js';
 import { type SamplePlan, sample, summarize } from './sampling.js';
@@ -11,36 +11,46 @@ import { countTraffic } from './traffic.js';
 /** One target's dialogs at one length and the samples taken so far. */
 interface Cell {
   target: TurnTarget;
-  /** Runs the next turn, round robin over the target's dialogs. */
+  length: number;
+  /** Runs the next turn, round robin over the cell's dialogs. */
   turn: () => Promise<void>;
+  /** The cell's dialog ids. */
+  ids: string[];
   timings: number[];
 }
 
 /**
- * The per-turn sweep at one dialog length: `seed` builds dialogs of the default shape to
- * `length` turns on every target (untimed), enough of them that none grows by more than a tenth
- * of its length; each round samples every target (after a full GC), the samples of all rounds
- * pooled; `finish` counts a few more turns per Redis target with INFO, clears every target and
- * resolves the results (a failed step leaves the data for the server's end).
+ * The per-turn sweep over every dialog length at once: `seed` builds dialogs of the default shape
+ * to each length on every target (untimed), enough of them that none grows by more than a tenth
+ * of its length; each round samples every (target, length) cell after a full GC, the cells of one
+ * target next to each other and each adapter next to its raw baseline, so that the ratios the
+ * targets use compare figures taken a few seconds apart (this machine's speed drifts by tens of
+ * percent over minutes); the samples of all rounds are pooled. `finish` counts a few more turns
+ * per Redis cell with INFO, clears every target and resolves the results (a failed step leaves
+ * the data for the server's end).
  */
 export function lengthSweep(
   targets: readonly TurnTarget[],
-  length: number,
+  lengths: readonly number[],
   config: BenchConfig,
   server: RedisServer,
 ): RoundedPhase<PerTurnResult> {
   const plan = config.perTurn;
-  const turnsPerDialog = Math.max(1, Math.floor(length / 10));
-  const dialogs = Math.ceil((plan.max + plan.warmup) / turnsPerDialog);
-  const ids = Array.from({ length: dialogs }, (_, index) => `len${length}-${index}`);
-  const cells: Cell[] = targets.map((target) => {
-    let next = 0;
-    return {
-      target,
-      turn: () => target.turn(ids[next++ % dialogs]!, DEFAULT_SHAPE),
-      timings: [],
-    };
-  });
+  const cells: Cell[] = targets.flatMap((target) =>
+    lengths.map((length) => {
+      const turnsPerDialog = Math.max(1, Math.floor(length / 10));
+      const dialogs = Math.ceil((plan.max + plan.warmup) / turnsPerDialog);
+      const ids = Array.from({ length: dialogs }, (_, index) => `len${length}-${index}`);
+      let next = 0;
+      return {
+        target,
+        length,
+        ids,
+        turn: () => target.turn(ids[next++ % dialogs]!, DEFAULT_SHAPE),
+        timings: [],
+      };
+    }),
+  );
   const roundPlan: SamplePlan = {
     warmup: Math.ceil(plan.warmup / ROUNDS),
     min: Math.ceil(plan.min / ROUNDS),
@@ -49,7 +59,7 @@ export function lengthSweep(
   };
   const rounds = rotatedRounds(cells).map((round, index) =>
     round.map((cell) => ({
-      label: `${cell.target.name} · round ${index + 1}/${ROUNDS}`,
+      label: `${formatCount(cell.length)} turns · ${cell.target.name} · round ${index + 1}/${ROUNDS}`,
       run: async () => {
         settle();
         cell.timings.push(...(await sample(roundPlan, cell.turn)));
@@ -59,12 +69,12 @@ export function lengthSweep(
   );
   return {
     async seed() {
-      for (const { target } of cells) await target.seed(ids, DEFAULT_SHAPE, length);
+      for (const { target, length, ids } of cells) await target.seed(ids, DEFAULT_SHAPE, length);
     },
     rounds,
     async finish() {
       const results: PerTurnResult[] = [];
-      for (const { target, turn, timings } of cells) {
+      for (const { target, length, turn, timings } of cells) {
         const traffic = target.usesRedis
           ? await countTraffic(server, async () => {
               const turns = config.trafficTurns(length);
@@ -80,8 +90,8 @@ export function lengthSweep(
           turn: summarize(timings),
           traffic,
         });
-        await target.clear();
       }
+      for (const target of targets) await target.clear();
       return results;
     },
   };

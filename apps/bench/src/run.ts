@@ -2,7 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RedisServer, startStandalone } from '@context-storage/redis-test-servers';
-import { type Backend, closeBackends, openBackends, turnTargets } from './backends.js';
+import {
+  BACKEND_NAMES,
+  type Backend,
+  closeBackends,
+  openBackends,
+  turnTargets,
+} from './backends.js';
 import { concurrencyPhase } from './concurrency.js';
 import { type BenchConfig, type BenchMode, benchConfig } from './config.js';
 import { lengthSweep } from './length-sweep.js';
@@ -87,10 +93,17 @@ function plan(
   }
   const targets = turnTargets(backends);
   const swept = [...targets.adapters, ...targets.baselines];
-  for (const length of config.lengths) {
-    const phase = lengthSweep(swept, length, config, server);
-    steps.push(...phaseSteps(`per turn · ${formatCount(length)} turns`, phase, results.perTurn));
-  }
+  // Each Redis adapter next to its baselines (same client), so that their rounds are close in time.
+  const byClient = (target: (typeof swept)[number]) =>
+    target.client === undefined ? -1 : BACKEND_NAMES.indexOf(target.client);
+  const ordered = [...swept].sort((a, b) => byClient(a) - byClient(b));
+  steps.push(
+    ...phaseSteps(
+      'per turn',
+      lengthSweep(ordered, config.lengths, config, server),
+      results.perTurn,
+    ),
+  );
   const all = [...swept, ...targets.setGet];
   for (const inFlight of config.inFlight) {
     const phase = concurrencyPhase(all, inFlight, config, server);

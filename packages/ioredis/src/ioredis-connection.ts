@@ -1,11 +1,10 @@
-import { ConnectionError, withDeadline } from '@context-storage/core';
 import type {
   KeyPage,
   RedisCall,
   RedisConnection,
   RedisReply,
 } from '@context-storage/redis-layout';
-import { SCRIPTS, scanAcrossMasters } from '@context-storage/redis-layout';
+import { boundedCall, SCRIPTS, scanAcrossMasters } from '@context-storage/redis-layout';
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -127,24 +126,17 @@ export class IoRedisConnection implements RedisConnection {
   }
 
   /** Awaits a client promise with an upper bound, turning transport failures into ConnectionError. */
-  async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    const ms = this.#options.commandTimeoutMs;
-    try {
-      // A little over ioredis's own commandTimeout, which usually fires first with its cause.
-      return await withDeadline(
-        promise,
-        ms <= 0 ? 0 : ms + 250,
-        () => new ConnectionError(`${this.#description} did not answer ${what} within ${ms} ms`),
-      );
-    } catch (error) {
-      if (error instanceof ConnectionError) throw error;
-      throw new ConnectionError(
-        `${this.#description} failed ${what}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
+  #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    // A little over ioredis's own commandTimeout, which usually fires first with its cause.
+    return boundedCall(
+      promise,
+      {
+        timeoutMs: this.#options.commandTimeoutMs,
+        slackMs: 250,
+        description: this.#description,
+      },
+      what,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { ConnectionError, withDeadline } from '@context-storage/core';
 import {
+  boundedCall,
   type KeyPage,
   type RedisCall,
   type RedisConnection,
@@ -160,20 +160,9 @@ export class NodeRedisConnection implements RedisConnection {
   }
 
   /** Awaits with an upper bound, turning transport failures into ConnectionError. */
-  async #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    const { commandTimeoutMs: ms, description } = this.#options;
-    try {
-      return await withDeadline(
-        promise,
-        ms,
-        () => new ConnectionError(`${description} did not answer ${what} within ${ms} ms`),
-      );
-    } catch (error) {
-      if (error instanceof ConnectionError) throw error;
-      throw new ConnectionError(`${description} failed ${what}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+  #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    const { commandTimeoutMs: timeoutMs, description } = this.#options;
+    return boundedCall(promise, { timeoutMs, description }, what);
   }
 }
 

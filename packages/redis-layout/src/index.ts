@@ -1,3 +1,4 @@
+export { boundedCall, type CallBound } from './bounded-call.js';
 export { firstConnection, type RedisStorageOptions, uriStorageOptions } from './connect-options.js';
 export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from './connection.js';
 export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';

@@ -26,10 +26,9 @@ describe.each(BACKENDS)('the demo over HTTP, on $name', (backend) => {
   });
 
   it('shows the backend with its password redacted and the TTL left', async () => {
-    const demo = await startDemoOn({
-      name: backend.name,
-      uri: () => `${backend.uri()}${backend.uri().includes('?') ? '&' : '?'}ttlMs=600000`,
-    });
+    const base = backend.uri();
+    const withTtl = `${base}${base.includes('?') ? '&' : '?'}ttlMs=600000`;
+    const demo = await startDemoOn({ name: backend.name, uri: () => withTtl });
     const { context } = (await demo.say('ttl', 'hi')).body;
     expect(context.ttlLeftMs).toBeGreaterThan(590_000);
     expect(context.ttlLeftMs).toBeLessThanOrEqual(600_000);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import {
   type Context,
   type DBContextStorage,
@@ -6,24 +6,30 @@ import {
   redactUri,
 } from '@context-storage/core';
 import { type BotReply, playTurn } from './flow.js';
+import {
+  checkHost,
+  type DemoServerOptions,
+  guardEdge,
+  HttpError,
+  readBody,
+  send,
+  sendJson,
+  serverOptions,
+} from './http-edge.js';
 import { CHAT_PAGE } from './page.js';
 
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 16 * 1024;
+export {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type DemoServerOptions,
+  MAX_BODY_BYTES,
+} from './http-edge.js';
+
 /** Longest message accepted, in characters. */
 export const MAX_MESSAGE_CHARS = 2_000;
 const USER_ID = /^[\w.:@-]{1,100}$/;
-
-/** A refused request: its status and a clear message. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const JSON_BODY = /^application\/json\s*(;|$)/i;
 
 /** What the chat page's context panel shows. */
 export interface ContextView {
@@ -48,18 +54,41 @@ function view(context: Context, backend: string): ContextView {
   };
 }
 
+/** What a route answers: the chat page, or a status and its JSON body. */
+type Answer = 'page' | [status: number, body: unknown];
+
 /**
  * The demo's HTTP server: the chat page at `/`, and a JSON API: `POST /api/messages`
  * `{ userId, text }` plays one turn (a version-checked `update`, so two messages at once lose
  * nothing), `GET /api/contexts/:id` reads one, `DELETE /api/contexts/:id` deletes it,
- * `GET /api/contexts` counts them. Storage failures answer 503 with the error's code.
+ * `GET /api/contexts` counts them. Every refusal is a 4xx `{ error: { code, message } }` (400 bad
+ * input, 404 unknown path, 405 wrong method, 408 a client slower than `options` allow, 413 too
+ * large, 415 a body that is not JSON); storage failures answer 503 with the error's code.
+ * Throws `RangeError` when `options.headersTimeoutMs` exceeds `options.requestTimeoutMs`.
  */
-export function createDemoServer(storage: DBContextStorage, uri: string): Server {
+export function createDemoServer(
+  storage: DBContextStorage,
+  uri: string,
+  options: DemoServerOptions = {},
+): Server {
   const backend = redactUri(uri);
-  const routes = async (request: IncomingMessage): Promise<[number, unknown]> => {
-    const url = new URL(request.url ?? '/', 'http://demo');
-    const contextId = /^\/api\/contexts\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (request.method === 'POST' && url.pathname === '/api/messages') {
+  const routes = async (request: IncomingMessage): Promise<Answer> => {
+    checkHost(request);
+    const method = request.method ?? '';
+    const path = targetPath(request.url ?? '/');
+    if (path === '/' || path === '/index.html') {
+      allow(method, path, ['GET', 'HEAD']);
+      return 'page';
+    }
+    if (path === '/api/messages') {
+      allow(method, path, ['POST']);
+      if (!JSON_BODY.test(request.headers['content-type'] ?? '')) {
+        throw new HttpError(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          '"content-type" must be application/json',
+        );
+      }
       const { userId, text } = parseMessage(await readBody(request));
       let reply: BotReply | undefined;
       const context = await storage.update(
@@ -71,60 +100,82 @@ export function createDemoServer(storage: DBContextStorage, uri: string): Server
       );
       return [200, { reply, context: view(context, backend) }];
     }
-    if (request.method === 'GET' && url.pathname === '/api/contexts') {
+    if (path === '/api/contexts') {
+      allow(method, path, ['GET', 'HEAD']);
       return [200, { count: await storage.len(), backend }];
     }
+    const contextId = /^\/api\/contexts\/([^/]+)$/.exec(path)?.[1];
     if (contextId !== undefined) {
-      const id = checkUserId(decodeURIComponent(contextId));
-      if (request.method === 'GET') {
-        const context = await storage.getItem(id, { latest: 5 });
-        if (context === undefined) throw new HttpError(404, 'NOT_FOUND', `no context for ${id}`);
-        return [200, { context: view(context, backend) }];
-      }
-      if (request.method === 'DELETE') return [200, { deleted: await storage.delItem(id) }];
+      allow(method, path, ['GET', 'HEAD', 'DELETE']);
+      const id = checkUserId(decodeSegment(contextId));
+      if (method === 'DELETE') return [200, { deleted: await storage.delItem(id) }];
+      const context = await storage.getItem(id, { latest: 5 });
+      if (context === undefined) throw new HttpError(404, 'NOT_FOUND', `no context for ${id}`);
+      return [200, { context: view(context, backend) }];
     }
-    throw new HttpError(404, 'NOT_FOUND', `no route for ${request.method} ${url.pathname}`);
+    throw new HttpError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
   };
 
-  return createServer((request, response) => {
-    if (request.method === 'GET' && (request.url === '/' || request.url === '/index.html')) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(CHAT_PAGE);
-      return;
-    }
+  const server = createServer(serverOptions(options), (request, response) => {
     routes(request).then(
-      ([status, body]) => send(response, status, body),
+      (answer) => {
+        if (answer === 'page') {
+          send(request, response, 200, { 'content-type': 'text/html; charset=utf-8' }, CHAT_PAGE);
+        } else {
+          sendJson(request, response, ...answer);
+        }
+      },
       (error: unknown) => {
         if (error instanceof HttpError) {
-          send(response, error.status, { error: { code: error.code, message: error.message } });
+          const body = { error: { code: error.code, message: error.message } };
+          sendJson(request, response, error.status, body, error.headers);
         } else if (isContextStorageError(error)) {
           // The backend is down or refused: the process stays up and answers again once it returns.
           const status = error.code === 'CONNECTION' || error.code === 'CONFLICT' ? 503 : 500;
-          send(response, status, { error: { code: error.code, message: error.message } });
+          const body = { error: { code: error.code, message: error.message } };
+          sendJson(request, response, status, body);
         } else {
-          send(response, 500, { error: { code: 'INTERNAL', message: 'unexpected error' } });
+          sendJson(request, response, 500, {
+            error: { code: 'INTERNAL', message: 'unexpected error' },
+          });
         }
       },
     );
   });
+  guardEdge(server);
+  return server;
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, 'TOO_LARGE', `the request body exceeds ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(chunk as Buffer);
+/**
+ * The path of a request target. An origin-form target (`/a/b?q`) is taken as sent: `//x` stays a
+ * path (a URL parser would read `x` as a host) and `..` is not resolved. An absolute-form target
+ * (`http://host/a`) keeps its path; `OPTIONS *` keeps `*`.
+ */
+function targetPath(target: string): string {
+  if (target.startsWith('/')) return target.split('?', 1)[0] ?? target;
+  if (target === '*') return target;
+  try {
+    return new URL(target).pathname;
+  } catch {
+    throw new HttpError(400, 'BAD_PATH', 'the request target is neither a path nor a URL');
   }
-  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A percent-decoded path segment; a malformed escape (`%`, `%ZZ`, `%FF`) is a 400, not a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'BAD_PATH', 'the path holds a malformed percent-escape');
+  }
+}
+
+function allow(method: string, path: string, methods: string[]): void {
+  if (!methods.includes(method)) {
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not served on ${path}`, {
+      allow: methods.join(', '),
+    });
+  }
 }
 
 function parseMessage(body: string): { userId: string; text: string } {

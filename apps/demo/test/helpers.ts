@@ -7,7 +7,7 @@ import '@context-storage/memory';
 import '@context-storage/ioredis';
 import '@context-storage/node-redis';
 import { afterEach, inject } from 'vitest';
-import { createDemoServer } from '../src/server.js';
+import { createDemoServer, type DemoServerOptions } from '../src/server.js';
 
 /** The built entry point (turbo builds the demo before its tests). */
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -48,8 +48,12 @@ afterEach(async () => {
 });
 
 /** Serves `storage` in this process on a free loopback port; closed after the test. */
-export async function startDemo(storage: DBContextStorage, uri = 'memory://') {
-  const server = createDemoServer(storage, uri);
+export async function startDemo(
+  storage: DBContextStorage,
+  uri = 'memory://',
+  options: DemoServerOptions = {},
+) {
+  const server = createDemoServer(storage, uri, options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   opened.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
   opened.push(storage);

@@ -45,9 +45,13 @@ export class RedisKeyspace {
     return key.slice(this.#head.length);
   }
 
-  /** True when `key` belongs to this storage. */
+  /**
+   * True when `key` belongs to this storage: `<prefix>::<id>` with a non-empty id. The bare
+   * `<prefix>::` matches the SCAN pattern but is no context of this storage (an id is never empty),
+   * so `len()`, `ids()` and `clear()` leave it alone.
+   */
   owns(key: string): boolean {
-    return key.startsWith(this.#head);
+    return key.length > this.#head.length && key.startsWith(this.#head);
   }
 
   /** SCAN MATCH pattern of every key of this storage, with the prefix's glob characters escaped. */

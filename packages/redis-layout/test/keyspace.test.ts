@@ -14,6 +14,12 @@ describe('RedisKeyspace', () => {
     expect(keys.owns('app::x')).toBe(false);
   });
 
+  it('does not own the bare <prefix>:: (an id is never empty)', () => {
+    const keys = new RedisKeyspace('app');
+    expect(keys.owns('app::')).toBe(false);
+    expect(keys.owns('app:::')).toBe(true);
+  });
+
   it('escapes the glob characters of the prefix in its SCAN pattern', () => {
     expect(new RedisKeyspace('a*b?[c]\\d').pattern).toBe('a\\*b\\?\\[c\\]\\\\d::*');
     expect(new RedisKeyspace().pattern).toBe('ctx::*');

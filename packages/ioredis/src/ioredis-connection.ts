@@ -4,8 +4,7 @@ import type {
   RedisConnection,
   RedisReply,
 } from '@context-storage/redis-layout';
-import { boundedCall, SCRIPTS, scanAcrossMasters } from '@context-storage/redis-layout';
-import calculateSlot from 'cluster-key-slot';
+import { boundedCall, keySlot, SCRIPTS, scanAcrossMasters } from '@context-storage/redis-layout';
 import type { Cluster, Redis } from 'ioredis';
 
 /** Either kind of ioredis client. */
@@ -50,42 +49,19 @@ export class IoRedisConnection implements RedisConnection {
         : client.options.path
           ? `Redis at ${client.options.path}`
           : `Redis at ${client.options.host}:${client.options.port}`;
-    for (const script of SCRIPTS) {
-      if (!(script.name in client)) {
-        client.defineCommand(script.name, { numberOfKeys: 1, lua: script.source });
-      }
-    }
+    withScripts(client);
   }
 
   async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
     if (calls.length === 0) return [];
-    if (calls.length === 1 && !isCluster(this.client)) {
+    const { client } = this;
+    if (isCluster(client)) return this.#bounded(sendOnCluster(client, calls), 'a pipeline');
+    if (calls.length === 1) {
       // One call (a load or a save of one context): sent as a plain command, without the cost of
       // a pipeline object (a loop of turns went from about 222 to 176 µs of CPU per turn).
-      return [await this.#bounded(sendOne(this.client, calls[0]!), 'a call')];
+      return [await this.#bounded(sendOne(client, calls[0]!), 'a call')];
     }
-    const groups = this.#groupByNode(calls);
-    const replies: RedisReply[] = new Array(calls.length);
-    await this.#bounded(
-      Promise.all(
-        groups.map(async (indexes) => {
-          const pipeline = this.client.pipeline();
-          for (const index of indexes) issue(pipeline, calls[index]!);
-          const results = (await pipeline.exec()) ?? [];
-          indexes.forEach((callIndex, position) => {
-            const [error, value] = results[position] ?? [new Error('no reply'), null];
-            if (error) {
-              if (!isServerRefusal(error)) throw error;
-              replies[callIndex] = error;
-            } else {
-              replies[callIndex] = value as RedisReply;
-            }
-          });
-        }),
-      ),
-      'a pipeline',
-    );
-    return replies;
+    return this.#bounded(sendPipeline(client, calls), 'a pipeline');
   }
 
   async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
@@ -110,21 +86,6 @@ export class IoRedisConnection implements RedisConnection {
     return this.client.nodes('master').sort((a, b) => nodeKey(a).localeCompare(nodeKey(b)));
   }
 
-  /** Call indexes grouped by the node serving their key's slot (one group on a standalone). */
-  #groupByNode(calls: readonly RedisCall[]): number[][] {
-    if (!isCluster(this.client)) return [calls.map((_, index) => index)];
-    const groups = new Map<string, number[]>();
-    const slots = this.client.slots;
-    calls.forEach((call, index) => {
-      const slot = calculateSlot(call.key);
-      const node = slots[slot]?.[0] ?? `slot:${slot}`;
-      const group = groups.get(node);
-      if (group === undefined) groups.set(node, [index]);
-      else group.push(index);
-    });
-    return [...groups.values()];
-  }
-
   /** Awaits a client promise with an upper bound, turning transport failures into ConnectionError. */
   #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
     // A little over ioredis's own commandTimeout, which usually fires first with its cause.
@@ -140,8 +101,86 @@ export class IoRedisConnection implements RedisConnection {
   }
 }
 
+/** Sends calls in one pipeline on one connection; a server refusal comes back as its reply. */
+async function sendPipeline(client: Redis, calls: readonly RedisCall[]): Promise<RedisReply[]> {
+  const pipeline = client.pipeline();
+  for (const call of calls) issue(pipeline, call);
+  const results = (await pipeline.exec()) ?? [];
+  return calls.map((_, index) => {
+    const [error, value] = results[index] ?? [new Error('no reply'), null];
+    if (error === null || error === undefined) return value as RedisReply;
+    if (!isServerRefusal(error)) throw error;
+    return error;
+  });
+}
+
+/**
+ * Sends calls on a cluster: one pipeline per master, in parallel, each call on the master that
+ * serves its key's slot as Redis computes it ({@link keySlot}). ioredis's own pipelines route by
+ * `cluster-key-slot`, which puts a key such as `a{}b}c` in another slot than Redis does, and
+ * turn every MOVED of a pipeline that also writes into an error; so the pipelines go to the
+ * masters' connections directly, and a call redirected there (MOVED or ASK: the slot moved or is
+ * moving; TRYAGAIN, CLUSTERDOWN) did not run and is sent again through the cluster client, which
+ * follows redirections itself. Costs one round trip, one more for each redirected call.
+ */
+async function sendOnCluster(cluster: Cluster, calls: readonly RedisCall[]): Promise<RedisReply[]> {
+  const masters = new Map(cluster.nodes('master').map((node) => [nodeKey(node), node]));
+  const groups = new Map<Redis | undefined, number[]>();
+  calls.forEach((call, index) => {
+    const owner = cluster.slots[keySlot(call.key)]?.[0];
+    // Unknown before the cluster client read the slot map: it then routes (and waits) itself.
+    const node = owner === undefined ? undefined : masters.get(owner);
+    const group = groups.get(node);
+    if (group === undefined) groups.set(node, [index]);
+    else group.push(index);
+  });
+  const replies: RedisReply[] = new Array(calls.length);
+  let moved = false;
+  await Promise.all(
+    [...groups].map(async ([node, indexes]) => {
+      const first =
+        node === undefined
+          ? await Promise.all(indexes.map((index) => sendOne(cluster, calls[index]!)))
+          : await sendPipeline(
+              withScripts(node),
+              indexes.map((index) => calls[index]!),
+            );
+      await Promise.all(
+        indexes.map(async (callIndex, position) => {
+          const reply = first[position]!;
+          if (reply instanceof Error && REDIRECTION.test(reply.message)) {
+            moved ||= reply.message.startsWith('MOVED');
+            replies[callIndex] = await sendOne(cluster, calls[callIndex]!);
+          } else {
+            replies[callIndex] = reply;
+          }
+        }),
+      );
+    }),
+  );
+  // ioredis's map may still be right by its own slot, so it would not refresh it by itself.
+  if (moved) cluster.refreshSlotsCache();
+  return replies;
+}
+
+/** Replies meaning the call did not run on this node and must go elsewhere (or again). */
+const REDIRECTION = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+
+/**
+ * A client with the layout's scripts defined on it as custom commands; a cluster's masters need
+ * their own (those of the cluster object are not theirs).
+ */
+function withScripts<T extends IoRedisClient>(client: T): T {
+  for (const script of SCRIPTS) {
+    if (!(script.name in client)) {
+      client.defineCommand(script.name, { numberOfKeys: 1, lua: script.source });
+    }
+  }
+  return client;
+}
+
 /** Sends one call on a client; a refusal of the server comes back as the reply, an Error. */
-async function sendOne(client: Redis, call: RedisCall): Promise<RedisReply> {
+async function sendOne(client: IoRedisClient, call: RedisCall): Promise<RedisReply> {
   try {
     return (await issue(client, call)) as RedisReply;
   } catch (error) {
@@ -154,7 +193,7 @@ async function sendOne(client: Redis, call: RedisCall): Promise<RedisReply> {
  * Issues a call on a pipeline (queued; the reply comes with `exec`) or on a client (the reply's
  * promise): both have the same methods, bulk strings as Buffers.
  */
-function issue(target: Pipeline | Redis, call: RedisCall): unknown {
+function issue(target: Pipeline | IoRedisClient, call: RedisCall): unknown {
   if (call.kind === 'script') {
     const methods = target as unknown as Record<string, ScriptCaller | undefined>;
     const caller = methods[`${call.script.name}Buffer`];

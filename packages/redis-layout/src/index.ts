@@ -1,6 +1,7 @@
 export { boundedCall, type CallBound } from './bounded-call.js';
 export { firstConnection, type RedisStorageOptions, uriStorageOptions } from './connect-options.js';
 export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from './connection.js';
+export { CLUSTER_SLOTS, keySlot } from './key-slot.js';
 export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';
 export { scanAcrossMasters } from './master-scan.js';
 export { REDIS_CAPABILITIES, RedisLayoutDriver } from './redis-driver.js';

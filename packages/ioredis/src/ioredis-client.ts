@@ -3,7 +3,7 @@ import {
   type RedisTarget,
   tlsConnectionOptions,
 } from '@context-storage/redis-layout';
-import type { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { IoRedisClient } from './ioredis-connection.js';
 
 /** Reconnect back-off after an outage: 50 ms, 100 ms, ... at most 2 s, forever. */
@@ -12,8 +12,10 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 50, 2_000);
 /**
  * Opens an ioredis client for a parsed URI and waits until it is ready, failing fast: the first
  * error (connection refused, wrong password, TLS failure) rejects at once, and a server that
- * accepts TCP but never answers rejects after `connectTimeoutMs`. The client library is imported
- * only here.
+ * accepts TCP but never answers rejects after `connectTimeoutMs`. Only then does
+ * `commandTimeoutMs` bound the client's commands: ioredis applies `commandTimeout` to the commands
+ * of its own handshake (the ready check's INFO, AUTH, SELECT, CLUSTER SLOTS), which would end the
+ * first connection at `commandTimeoutMs` instead. The client library is imported only here.
  *
  * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files
  */
@@ -55,6 +57,11 @@ export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient
     });
   }
   await readyOrFail(client, target);
+  // A cluster's node connections copy their options when they are made, out of reach: there, the
+  // connection's own deadline on every call (IoRedisConnection) is the bound.
+  if (target.topology !== 'cluster' && target.commandTimeoutMs > 0) {
+    (client as Redis).options.commandTimeout = target.commandTimeoutMs;
+  }
   return client;
 }
 
@@ -62,8 +69,8 @@ function commonOptions(target: RedisTarget): RedisOptions {
   return {
     lazyConnect: true,
     connectTimeout: target.connectTimeoutMs,
-    ...(target.commandTimeoutMs > 0 ? { commandTimeout: target.commandTimeoutMs } : {}),
-    // Commands wait for a reconnect at most commandTimeoutMs instead of failing at once.
+    // No commandTimeout yet (see connectIoRedis). Commands wait for a reconnect, bounded by the
+    // command timeout, instead of failing at once after a number of retries.
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     retryStrategy: reconnectDelay,

@@ -2,7 +2,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isContextStorageError } from '@context-storage/core';
 import {
   getFreePort,
+  pauseServer,
   type RedisServer,
+  resumeServer,
   startStandalone,
 } from '@context-storage/redis-test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +72,60 @@ describe('a first connection that cannot be made fails fast, with the real cause
           /within 1000 ms|timed? ?out/i,
         );
       });
+
+      // Each bound is the documented one: connectTimeoutMs for the first connection (ioredis used
+      // to end it at commandTimeoutMs), commandTimeoutMs for later calls only.
+      describe.each(['redis', 'redis+cluster'])('a silent peer through %s://', (scheme) => {
+        it.each([
+          [2_000, 500],
+          [500, 2_000],
+        ])(
+          'fails after connectTimeoutMs=%i, whatever commandTimeoutMs (%i)',
+          async (connectMs, commandMs) => {
+            const started = Date.now();
+            const error = await row
+              .connect(
+                `${scheme}://127.0.0.1:${silentPort}?connectTimeoutMs=${connectMs}&commandTimeoutMs=${commandMs}`,
+              )
+              .then(
+                () => undefined,
+                (caught: unknown) => caught as Error & { code?: string },
+              );
+            const elapsed = Date.now() - started;
+            expect(error?.code).toBe('CONNECTION');
+            expect(error?.message).toContain(`within ${connectMs} ms`);
+            expect(elapsed).toBeGreaterThanOrEqual(connectMs * 0.9);
+            expect(elapsed).toBeLessThan(connectMs + 1_000);
+          },
+        );
+      });
+
+      it.each([
+        [3_000, 500],
+        [500, 2_000],
+      ])(
+        'once connected (connectTimeoutMs=%i), a call the server does not answer fails after commandTimeoutMs=%i',
+        async (connectMs, commandMs) => {
+          const storage = await row.connect(
+            `redis://default:right-password@127.0.0.1:${guarded.port}?connectTimeoutMs=${connectMs}&commandTimeoutMs=${commandMs}`,
+          );
+          const paused = pauseServer(guarded.describe());
+          try {
+            const started = Date.now();
+            const error = await storage.getItem('x').then(
+              () => undefined,
+              (caught: unknown) => caught as Error & { code?: string },
+            );
+            const elapsed = Date.now() - started;
+            expect(error?.code).toBe('CONNECTION');
+            expect(elapsed).toBeGreaterThanOrEqual(commandMs * 0.9);
+            expect(elapsed).toBeLessThan(commandMs + 1_000);
+          } finally {
+            resumeServer(paused);
+            await storage.close();
+          }
+        },
+      );
 
       it('a wrong password, never shown in the error', async () => {
         const error = await expectFastFailure(

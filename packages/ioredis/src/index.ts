@@ -1,6 +1,7 @@
 import { registerAdapter } from '@context-storage/core';
 import { contextStorageAdapter } from './adapter.js';
 
+export { RedisPermissionError } from '@context-storage/redis-layout';
 export { contextStorageAdapter } from './adapter.js';
 export { connectIoRedis } from './ioredis-client.js';
 export { type IoRedisClient, IoRedisConnection } from './ioredis-connection.js';

@@ -57,6 +57,11 @@ export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient
     });
   }
   await readyOrFail(client, target);
+  if (target.clientName !== undefined) {
+    // ioredis ignores a refused CLIENT SETNAME: the name asked for would silently be missing.
+    const named = client.call('CLIENT', 'SETNAME', target.clientName);
+    await firstConnection(target, named, () => client.disconnect());
+  }
   // A cluster's node connections copy their options when they are made, out of reach: there, the
   // connection's own deadline on every call (IoRedisConnection) is the bound.
   if (target.topology !== 'cluster' && target.commandTimeoutMs > 0) {

@@ -1,6 +1,7 @@
 import { registerAdapter } from '@context-storage/core';
 import { contextStorageAdapter } from './adapter.js';
 
+export { RedisPermissionError } from '@context-storage/redis-layout';
 export { contextStorageAdapter } from './adapter.js';
 export { type ConnectedNodeRedis, connectNodeRedis } from './node-redis-client.js';
 export {

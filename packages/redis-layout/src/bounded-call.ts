@@ -1,4 +1,5 @@
 import { ConnectionError, withDeadline } from '@context-storage/core';
+import { permissionError } from './permission.js';
 
 /** How a binding bounds its calls: see {@link boundedCall}. */
 export interface CallBound {
@@ -13,9 +14,10 @@ export interface CallBound {
 /**
  * Awaits a client call with an upper bound, turning every transport failure into a
  * `ConnectionError` that names the server and the call (`what`): an unanswered call fails after
- * `timeoutMs` (+ `slackMs`), any other failure keeps its cause. Cost: one timer per call.
+ * `timeoutMs` (+ `slackMs`), any other failure keeps its cause; an ACL refusal is a
+ * `RedisPermissionError` naming what to grant. Cost: one timer per call.
  *
- * @throws `ConnectionError`
+ * @throws `ConnectionError`, `RedisPermissionError`
  */
 export async function boundedCall<T>(
   promise: Promise<T>,
@@ -31,8 +33,11 @@ export async function boundedCall<T>(
     );
   } catch (error) {
     if (error instanceof ConnectionError) throw error;
-    throw new ConnectionError(`${description} failed ${what}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw (
+      permissionError(`${description} refused ${what}`, error) ??
+      new ConnectionError(`${description} failed ${what}: ${(error as Error).message}`, {
+        cause: error,
+      })
+    );
   }
 }

@@ -5,6 +5,7 @@ import {
   withDeadline,
 } from '@context-storage/core';
 import { DEFAULT_PREFIX, RedisKeyspace } from './keyspace.js';
+import { permissionError } from './permission.js';
 import type { RedisTarget } from './redis-uri.js';
 
 /** Options both Redis adapters take besides the common storage options. */
@@ -43,9 +44,10 @@ export function uriStorageOptions<T extends RedisStorageOptions>(
 /**
  * Waits for a client's first connection, at most `connectTimeoutMs` (a peer that accepts TCP and
  * never answers), and turns a failure into a ConnectionError naming the (redacted) URI and the
- * real cause, after `abandon()` released the client.
+ * real cause, after `abandon()` released the client (a `RedisPermissionError` when the ACL
+ * refused a command of the handshake, such as SELECT for a database other than 0).
  *
- * @throws `ConnectionError`
+ * @throws `ConnectionError`, `RedisPermissionError`
  */
 export async function firstConnection(
   target: RedisTarget,
@@ -58,11 +60,10 @@ export async function firstConnection(
     await withDeadline(attempt, ms, () => new Error(`no answer within ${ms} ms`));
   } catch (cause) {
     abandon();
-    throw new ConnectionError(
-      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
+    const context = `cannot connect to ${target.redactedUri}`;
+    throw (
+      permissionError(context, cause) ??
+      new ConnectionError(`${context}: ${(cause as Error).message}`, { cause })
     );
   }
 }

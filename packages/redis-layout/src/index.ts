@@ -4,6 +4,12 @@ export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from 
 export { CLUSTER_SLOTS, keySlot } from './key-slot.js';
 export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';
 export { scanAcrossMasters } from './master-scan.js';
+export {
+  type AclRefusal,
+  aclRefusal,
+  permissionError,
+  RedisPermissionError,
+} from './permission.js';
 export { REDIS_CAPABILITIES, RedisLayoutDriver } from './redis-driver.js';
 export {
   parseRedisUri,

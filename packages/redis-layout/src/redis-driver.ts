@@ -15,6 +15,7 @@ import {
 } from '@context-storage/core';
 import type { RedisCall, RedisConnection, RedisReply } from './connection.js';
 import type { RedisKeyspace } from './keyspace.js';
+import { permissionError } from './permission.js';
 import { ITEM_TAGS, itemField, LOAD_CONTEXT, WRITE_CONTEXT } from './scripts.js';
 
 /** Redis expires keys itself and runs each script atomically, for every client of the server. */
@@ -302,14 +303,20 @@ function describe(reply: RedisReply | undefined): string {
   return reply === null ? 'nil' : Array.isArray(reply) ? 'an array' : typeof reply;
 }
 
-/** A command the server refused: damaged data for WRONGTYPE, a backend failure otherwise. */
+/**
+ * A command the server refused: damaged data for WRONGTYPE, a missing ACL permission for NOPERM,
+ * a backend failure otherwise.
+ */
 function refusal(id: string, error: Error, client: string): Error {
+  const context = `Redis refused a command of ${client}`;
+  const denied = permissionError(context, error);
+  if (denied !== undefined) return denied;
   if (/WRONGTYPE/.test(error.message)) {
     return new CorruptDataError(id, 'main', 'the key does not hold a context hash', {
       cause: error,
     });
   }
-  return new ConnectionError(`Redis refused a command of ${client}: ${error.message}`, {
+  return new ConnectionError(`${context}: ${error.message}`, {
     cause: error,
   });
 }

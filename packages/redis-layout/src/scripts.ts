@@ -115,6 +115,8 @@ local expected = tonumber(ARGV[1])
 local main = redis.pcall('HMGET', key, 'version', 'created')
 local stored = false
 if main.err then
+  -- pcall only for WRONGTYPE: anything else (an ACL refusal) is raised, with this line's number.
+  if not string.find(main.err, 'WRONGTYPE', 1, true) then redis.call('HMGET', key, 'version') end
   if expected >= 0 or ARGV[3] ~= '1' then
     local kind = redis.call('TYPE', key)['ok']
     return redis.error_reply('WRONGTYPE the context key holds a ' .. kind .. ', not a hash')

@@ -1,0 +1,83 @@
+import { ConnectionError, type ContextStorageErrorOptions } from '@context-storage/core';
+import { SCRIPTS } from './scripts.js';
+
+/**
+ * The Redis user may not run a command the storage needs, or may not touch its keys (a `NOPERM`
+ * reply, or a script's call refused by the ACL). A `ConnectionError` (code `CONNECTION`) like
+ * every refusal of the backend, told apart by its class and {@link RedisPermissionError.command}:
+ * the fix is an ACL rule, not a retry.
+ */
+export class RedisPermissionError extends ConnectionError {
+  /**
+   * The command refused, in ACL spelling (`evalsha`, `client|setname`, `type`), to grant with
+   * `+<command>`; `undefined` when the keys were refused (grant `~<prefix>::*`).
+   */
+  readonly command: string | undefined;
+
+  /**
+   * @param message - what failed, naming what to grant
+   * @param command - the command refused, if it was a command
+   * @param options - `cause`: the client's error
+   */
+  constructor(message: string, command: string | undefined, options?: ContextStorageErrorOptions) {
+    super(message, options);
+    this.command = command;
+  }
+}
+
+/** What the ACL refused, read from a reply's message; `undefined` when it is no ACL refusal. */
+export interface AclRefusal {
+  /** The command refused, in ACL spelling; `undefined` for keys. */
+  command: string | undefined;
+  /** For a message: what was refused and what to grant. */
+  text: string;
+}
+
+/**
+ * Reads an ACL refusal from a server reply: `NOPERM ... to run the 'x' command`, `NOPERM ...
+ * access one of the keys`, or, from inside a script, Redis's `The user executing the script can't
+ * run this command ... @user_script:<line>`, where the command is found on that line of the
+ * layout's script. Cost: a few regular expressions.
+ */
+export function aclRefusal(error: unknown): AclRefusal | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const command =
+    /^NOPERM .* run the '([^']+)' command/.exec(message)?.[1] ??
+    (/can't run this command or subcommand/.test(message) ? scriptCommand(message) : undefined);
+  if (command !== undefined) {
+    return {
+      command,
+      text: `the Redis user may not run ${command.replace('|', ' ').toUpperCase()} (NOPERM): grant it with +${command}`,
+    };
+  }
+  if (/^NOPERM .*keys|can't access at least one of the keys/.test(message)) {
+    return {
+      command: undefined,
+      text: "the Redis user may not access the storage's keys (NOPERM): grant ~<prefix>::*",
+    };
+  }
+  if (/^NOPERM|script can't run/.test(message)) {
+    return { command: undefined, text: `the Redis user lacks a permission: ${message}` };
+  }
+  return undefined;
+}
+
+/** The command on the line of the layout's script that a script error names. */
+function scriptCommand(message: string): string | undefined {
+  const sha = /script: ([0-9a-f]{40})/.exec(message)?.[1];
+  const line = Number(/@user_script:(\d+)/.exec(message)?.[1]);
+  const source = SCRIPTS.find((script) => script.sha1 === sha)?.source;
+  if (source === undefined || !Number.isInteger(line)) return undefined;
+  const code = source.split('\n')[line - 1] ?? '';
+  return /redis\.p?call\('([A-Za-z]+)'/.exec(code)?.[1]?.toLowerCase();
+}
+
+/**
+ * `RedisPermissionError` for an ACL refusal (see {@link aclRefusal}), the message starting with
+ * `context` (`cannot connect to redis://...`); `undefined` for any other failure.
+ */
+export function permissionError(context: string, error: unknown): RedisPermissionError | undefined {
+  const refusal = aclRefusal(error);
+  if (refusal === undefined) return undefined;
+  return new RedisPermissionError(`${context}: ${refusal.text}`, refusal.command, { cause: error });
+}

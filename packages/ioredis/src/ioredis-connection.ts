@@ -4,7 +4,14 @@ import type {
   RedisConnection,
   RedisReply,
 } from '@context-storage/redis-layout';
-import { boundedCall, keySlot, SCRIPTS, scanAcrossMasters } from '@context-storage/redis-layout';
+import {
+  boundedCall,
+  type ClusterMasters,
+  keySlot,
+  SCRIPTS,
+  scanCluster,
+  scanSingleServer,
+} from '@context-storage/redis-layout';
 import type { Cluster, Redis } from 'ioredis';
 
 /** Either kind of ioredis client. */
@@ -65,10 +72,13 @@ export class IoRedisConnection implements RedisConnection {
   }
 
   async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
-    const masters = this.#masters();
-    return scanAcrossMasters(cursor, masters.length, (index, masterCursor) =>
-      this.#bounded(masters[index]!.scan(masterCursor, 'MATCH', match, 'COUNT', count), 'SCAN'),
-    );
+    const { client } = this;
+    if (!isCluster(client)) {
+      return scanSingleServer(cursor, match, count, (at) =>
+        this.#bounded(client.scan(at, 'MATCH', match, 'COUNT', count), 'SCAN'),
+      );
+    }
+    return this.#bounded(scanCluster(cursor, match, count, clusterMasters(client)), 'SCAN');
   }
 
   async close(): Promise<void> {
@@ -78,12 +88,6 @@ export class IoRedisConnection implements RedisConnection {
     } catch {
       this.client.disconnect();
     }
-  }
-
-  /** The masters to scan, in a stable order (a cursor holds an index into this list). */
-  #masters(): Redis[] {
-    if (!isCluster(this.client)) return [this.client];
-    return this.client.nodes('master').sort((a, b) => nodeKey(a).localeCompare(nodeKey(b)));
   }
 
   /** Awaits a client promise with an upper bound, turning transport failures into ConnectionError. */
@@ -165,6 +169,23 @@ async function sendOnCluster(cluster: Cluster, calls: readonly RedisCall[]): Pro
 
 /** Replies meaning the call did not run on this node and must go elsewhere (or again). */
 const REDIRECTION = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+
+/**
+ * A cluster's masters as ioredis knows them, for {@link scanCluster} (SCAN on each: ioredis's own
+ * `Cluster#scan` would hit one random node). A refresh re-reads the slot map (`CLUSTER SLOTS`).
+ */
+function clusterMasters(cluster: Cluster): ClusterMasters {
+  return {
+    async masters(refresh) {
+      if (refresh) await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()));
+      return cluster.nodes('master').map((node) => ({
+        address: nodeKey(node),
+        scan: (at, match, count) => node.scan(at, 'MATCH', match, 'COUNT', count),
+        clusterNodes: async () => String(await node.call('CLUSTER', 'NODES')),
+      }));
+    },
+  };
+}
 
 /**
  * A client with the layout's scripts defined on it as custom commands; a cluster's masters need

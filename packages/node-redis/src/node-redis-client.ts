@@ -1,5 +1,6 @@
 import { InvalidUriError } from '@context-storage/core';
 import {
+  aclRefusal,
   firstConnection,
   type RedisTarget,
   tlsConnectionOptions,
@@ -101,13 +102,25 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
         : `redis+unix://${target.socketPath}?db=${target.db}`;
   }
   // Errors after the first connection (an outage) must not crash the process: calls report them.
-  client.on('error', () => {});
+  // Before it, the last one is kept: a cluster's connect() rejects with "All the root nodes are
+  // unavailable" only, when the event said why (a refused CLUSTER SLOTS).
+  let emitted: unknown;
+  client.on('error', (error: unknown) => {
+    if (!connected) emitted = error;
+  });
 
   await firstConnection(
     target,
-    (client.connect() as Promise<unknown>).then(() => {
-      connected = true;
-    }),
+    (client.connect() as Promise<unknown>).then(
+      () => {
+        connected = true;
+      },
+      (error: unknown) => {
+        throw aclRefusal(error) === undefined && aclRefusal(emitted) !== undefined
+          ? emitted
+          : error;
+      },
+    ),
     () => client.destroy(),
   );
   return { client, location };

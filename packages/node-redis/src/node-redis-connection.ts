@@ -1,10 +1,12 @@
 import {
   boundedCall,
+  type ClusterMasters,
   type KeyPage,
   type RedisCall,
   type RedisConnection,
   type RedisReply,
-  scanAcrossMasters,
+  scanCluster,
+  scanSingleServer,
 } from '@context-storage/redis-layout';
 import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis';
 
@@ -87,23 +89,16 @@ export class NodeRedisConnection implements RedisConnection {
   }
 
   async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
-    return this.#bounded(
-      (async () => {
-        const masters = await this.#masters();
-        return scanAcrossMasters(cursor, masters.length, async (index, masterCursor) => {
-          const [next, keys] = (await masters[index]!([
-            'SCAN',
-            masterCursor,
-            'MATCH',
-            match,
-            'COUNT',
-            String(count),
-          ])) as [string, string[]];
-          return [String(next), keys.map(String)];
-        });
-      })(),
-      'SCAN',
-    );
+    if (this.#kind !== 'cluster') {
+      return scanSingleServer(cursor, match, count, (at) =>
+        this.#bounded(
+          scanPage((args) => this.#send('', args), at, match, count),
+          'SCAN',
+        ),
+      );
+    }
+    const masters = clusterMasters(this.client as NodeRedisCluster);
+    return this.#bounded(scanCluster(cursor, match, count, masters), 'SCAN');
   }
 
   async close(): Promise<void> {
@@ -142,28 +137,48 @@ export class NodeRedisConnection implements RedisConnection {
     }
   }
 
-  /** A sender per master, in a stable order (a SCAN cursor holds an index into this list). */
-  async #masters(): Promise<((args: Args) => Promise<unknown>)[]> {
-    if (this.#kind === 'cluster') {
-      const cluster = this.client as NodeRedisCluster;
-      const masters = [...cluster.masters].sort((a, b) =>
-        `${a.host}:${a.port}`.localeCompare(`${b.host}:${b.port}`),
-      );
-      return Promise.all(
-        masters.map(async (master) => {
-          const node = await cluster.nodeClient(master);
-          return (args: Args) => node.sendCommand(args);
-        }),
-      );
-    }
-    return [(args: Args) => this.#send('', args)];
-  }
-
   /** Awaits with an upper bound, turning transport failures into ConnectionError. */
   #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
     const { commandTimeoutMs: timeoutMs, description } = this.#options;
     return boundedCall(promise, { timeoutMs, description }, what);
   }
+}
+
+/** One SCAN page through a sender of raw commands, keys as strings. */
+async function scanPage(
+  send: (args: Args) => Promise<unknown>,
+  at: string,
+  match: string,
+  count: number,
+): Promise<[string, string[]]> {
+  const [next, keys] = (await send(['SCAN', at, 'MATCH', match, 'COUNT', String(count)])) as [
+    unknown,
+    unknown[],
+  ];
+  return [String(next), keys.map(String)];
+}
+
+/**
+ * A cluster's masters as node-redis knows them, for {@link scanCluster}. node-redis offers no
+ * public way to re-read the topology (it does so itself after a MOVED), so a refresh only reads
+ * its current list again.
+ */
+function clusterMasters(cluster: NodeRedisCluster): ClusterMasters {
+  return {
+    async masters() {
+      return Promise.all(
+        cluster.masters.map(async (master) => {
+          const node = await cluster.nodeClient(master);
+          const send = (args: Args) => node.sendCommand(args);
+          return {
+            address: `${master.host}:${master.port}`,
+            scan: (at: string, match: string, count: number) => scanPage(send, at, match, count),
+            clusterNodes: async () => String(await send(['CLUSTER', 'NODES'])),
+          };
+        }),
+      );
+    },
+  };
 }
 
 /**

@@ -1,3 +1,7 @@
+import type { scanCluster } from './cluster-listing.js';
+import type { keySlot } from './key-slot.js';
+import type { scanSingleServer } from './master-scan.js';
+
 /** A Lua script of the layout, with its SHA1 for EVALSHA. */
 export interface LuaScript {
   /** Short name, usable as a command name by clients that define scripts (`csLoad`). */
@@ -49,18 +53,20 @@ export interface RedisConnection {
    */
   readonly location: string;
   /**
-   * Sends the calls in ONE round trip (one pipeline per node on a cluster, sent in parallel) and
-   * resolves one reply per call, in order. Scripts run with EVALSHA, falling back to EVAL when the
+   * Sends the calls in ONE round trip (on a cluster, one pipeline per master serving their keys'
+   * slots as Redis computes them, {@link keySlot}, sent in parallel; a redirection, MOVED or ASK,
+   * is followed, never returned) and resolves one reply per call, in order. Scripts run with EVALSHA, falling back to EVAL when the
    * server does not know the script yet. A call the server refused yields an `Error` in its slot.
    *
    * @throws `ConnectionError` when the server cannot be reached or does not answer in time
    */
   send(calls: readonly RedisCall[]): Promise<RedisReply[]>;
   /**
-   * One page of SCAN over every master (one master after the other), keys matching `match`,
-   * about `count` per page.
+   * One page of SCAN over every master, keys matching `match`, about `count` per page:
+   * {@link scanSingleServer} on one server, {@link scanCluster} on a cluster (which lists every
+   * key stored for the whole listing, also while slots move).
    *
-   * @throws `ConnectionError`
+   * @throws `ConnectionError`; `InvalidArgumentError` for a cursor no page returned
    */
   scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage>;
   /** Closes the connection if the adapter owns it (not a client the user passed in). */

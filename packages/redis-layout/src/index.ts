@@ -1,9 +1,10 @@
 export { boundedCall, type CallBound } from './bounded-call.js';
+export { type ClusterMaster, type ClusterMasters, scanCluster } from './cluster-listing.js';
 export { firstConnection, type RedisStorageOptions, uriStorageOptions } from './connect-options.js';
 export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from './connection.js';
 export { CLUSTER_SLOTS, keySlot } from './key-slot.js';
 export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';
-export { scanAcrossMasters } from './master-scan.js';
+export { badCursor, type ScanPage, scanSingleServer } from './master-scan.js';
 export {
   type AclRefusal,
   aclRefusal,

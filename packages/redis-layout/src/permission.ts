@@ -40,6 +40,17 @@ export interface AclRefusal {
  * layout's script. Cost: a few regular expressions.
  */
 export function aclRefusal(error: unknown): AclRefusal | undefined {
+  // A client's error may carry the server's: as `cause`, or as ioredis's `lastNodeError` (the
+  // error of a cluster's first connection).
+  for (let depth = 0, inner: unknown = error; depth < 4; depth += 1) {
+    const refusal = ownRefusal(inner);
+    if (refusal !== undefined || !(inner instanceof Error)) return refusal;
+    inner = (inner as { lastNodeError?: unknown }).lastNodeError ?? inner.cause;
+  }
+  return undefined;
+}
+
+function ownRefusal(error: unknown): AclRefusal | undefined {
   const message = error instanceof Error ? error.message : '';
   const command =
     /^NOPERM .* run the '([^']+)' command/.exec(message)?.[1] ??

@@ -48,6 +48,7 @@ export {
   redisGlobalSetup,
   redisServersSetup,
 } from './setup.js';
+export { type MigrateSlotOptions, migrateSlot } from './slot-migration.js';
 export {
   type StandaloneOptions,
   startStandalone,

@@ -92,7 +92,8 @@ export class IoRedisConnection implements RedisConnection {
 
   /** Awaits a client promise with an upper bound, turning transport failures into ConnectionError. */
   #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    // A little over ioredis's own commandTimeout, which usually fires first with its cause.
+    // A little over ioredis's own commandTimeout, which usually fires first with its cause (a
+    // cluster opened from a URI has none: this is its bound).
     return boundedCall(
       promise,
       {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { CorruptDataError } from '@context-storage/core';
 import { collect, dialog, randomId } from '@context-storage/core/conformance';
 import { RedisPermissionError } from '@context-storage/ioredis';
@@ -150,6 +151,14 @@ describe('TLS + ACL: a user limited to the storage prefix and the commands it ne
 
   for (const row of ADAPTERS) {
     describe(row.name, () => {
+      it('quotes exactly these commands in its README', async () => {
+        const readme = await readFile(
+          new URL(`../../${row.name}/README.md`, import.meta.url),
+          'utf8',
+        );
+        expect(readme).toContain(`-@all ${COMMANDS.map((command) => `+${command}`).join(' ')}\n`);
+      });
+
       it('can do everything the storage offers with exactly these commands', async () => {
         await using(row, uri('storage'), (storage) => everything(storage, server));
         // The ACL really limits the user: a key outside the prefix is refused.

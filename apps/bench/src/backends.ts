@@ -1,6 +1,6 @@
 import type { DBContextStorage } from '@context-storage/core';
 import { IoRedisContextStorage } from '@context-storage/ioredis';
-import { KeyvContextStorage, keyvStorageFromUri } from '@context-storage/keyv';
+import { KeyvContextStorage } from '@context-storage/keyv';
 import { MemoryContextStorage } from '@context-storage/memory';
 import { NodeRedisContextStorage } from '@context-storage/node-redis';
 import type { Redis } from 'ioredis';
@@ -44,7 +44,7 @@ export async function openBackends(redisUrl: string): Promise<Backend[]> {
   const nodeRedis = await NodeRedisContextStorage.connect(redisUrl, {
     prefix: `${PREFIX}-node-redis`,
   });
-  const keyvRedis = await keyvStorageFromUri(
+  const keyvRedis = await KeyvContextStorage.connect(
     `${redisUrl.replace('redis://', 'keyv+redis://')}?namespace=${PREFIX}-keyv`,
   );
   const ioredisClient = ioredis.client as Redis;

@@ -11,7 +11,7 @@ import * as ungapJson from '@ungap/structured-clone/json';
 import * as devalue from 'devalue';
 import { isNativeAccelerationEnabled, Packr } from 'msgpackr';
 import superjson from 'superjson';
-import { jsonCodec, richCodec } from '../dist/index.js';
+import { devalueCodec, jsonCodec } from '../dist/index.js';
 
 const ver = (p) =>
   JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;
@@ -122,8 +122,8 @@ const CODECS = [
     make: guarded(msgpackr({ moreTypes: true }), makeGuard({ strict: true })),
   },
   {
-    name: 'richCodec (ours: devalue+guard)',
-    make: () => ({ encode: (v) => richCodec.encode(v, 'v'), decode: richCodec.decode }),
+    name: 'devalueCodec (ours: devalue+guard)',
+    make: () => ({ encode: (v) => devalueCodec.encode(v, 'v'), decode: devalueCodec.decode }),
   },
   { name: 'v8.serialize (ref)', make: () => ({ encode: v8.serialize, decode: v8.deserialize }) },
 ];

@@ -3,9 +3,10 @@ import { type ItemsRequest, TURN_FIELDS, type TurnField } from './driver.js';
 import { InvalidArgumentError } from './errors.js';
 import {
   assertTurnId,
+  createTurnMap,
   type LoadedItem,
   mergeLoaded,
-  TurnMap,
+  type TurnMap,
   type TurnMapOwner,
   turnMapState,
 } from './turn-map.js';
@@ -46,8 +47,6 @@ export interface ContextState {
   /** Payloads of misc and frameworkData as last loaded or saved: unchanged ones are not written. */
   miscBaseline: Payload | undefined;
   frameworkDataBaseline: Payload | undefined;
-  /** The save of this context in flight, if any: saves of one context object run one at a time. */
-  saving: Promise<unknown> | undefined;
 }
 
 let stateOf: (context: Context) => ContextState;
@@ -75,7 +74,7 @@ export interface ContextSnapshot {
  * `storage.setItem(id, context)`. A loaded context remembers its version: saving it after someone
  * else saved the same id fails with `ConflictError` instead of overwriting their turns.
  */
-export class Context implements TurnMapOwner {
+export class Context {
   /** The context id: any non-empty string. */
   readonly id: string;
   /** Highest turn id in use; 0 for a new context. `addTurn` advances it. */
@@ -117,11 +116,22 @@ export class Context implements TurnMapOwner {
       binding: undefined,
       miscBaseline: undefined,
       frameworkDataBaseline: undefined,
-      saving: undefined,
     };
-    this.labels = new TurnMap(this, 'labels');
-    this.requests = new TurnMap(this, 'requests');
-    this.responses = new TurnMap(this, 'responses');
+    // The maps reach back through closures, not through public methods of the context.
+    const owner: TurnMapOwner = {
+      noteTurnId: (turnId) => {
+        if (turnId > this.currentTurnId) this.currentTurnId = turnId;
+      },
+      fetchItems: async (field, turnIds) => {
+        const binding = this.#state.binding;
+        if (binding === undefined) return undefined;
+        const loaded = await binding.fetch(this.id, { [field]: turnIds });
+        return loaded[field];
+      },
+    };
+    this.labels = createTurnMap(owner, 'labels');
+    this.requests = createTurnMap(owner, 'requests');
+    this.responses = createTurnMap(owner, 'responses');
   }
 
   /** Stored version this context is based on; 0 when it was never saved. */
@@ -142,11 +152,6 @@ export class Context implements TurnMapOwner {
   /** ms since epoch at which the stored context expires; `undefined` when it does not. */
   get expiresAt(): number | undefined {
     return this.#state.expiresAt;
-  }
-
-  /** The turn field named `field`. */
-  field(field: TurnField): TurnMap {
-    return this[field];
   }
 
   /**
@@ -224,22 +229,6 @@ export class Context implements TurnMapOwner {
       requests: Object.fromEntries(this.requests.entries()),
       responses: Object.fromEntries(this.responses.entries()),
     };
-  }
-
-  /** @internal */
-  noteTurnId(turnId: number): void {
-    if (turnId > this.currentTurnId) this.currentTurnId = turnId;
-  }
-
-  /** @internal */
-  async fetchItems(
-    field: TurnField,
-    turnIds: readonly number[] | 'all',
-  ): Promise<Map<number, LoadedItem> | undefined> {
-    const binding = this.#state.binding;
-    if (binding === undefined) return undefined;
-    const loaded = await binding.fetch(this.id, { [field]: turnIds });
-    return loaded[field];
   }
 
   async #fetch(request: ItemsRequest): Promise<void> {

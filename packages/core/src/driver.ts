@@ -53,7 +53,13 @@ export interface MainWrite {
   currentTurnId: number;
   createdAt: number;
   updatedAt: number;
-  /** Absent: the context does not expire. */
+  /**
+   * ms since epoch (this process's clock) at which the whole context expires: every write sets it
+   * again (a sliding TTL), and the driver makes the backend expire the context then (Redis: a
+   * PEXPIRE of the ms left, at least 1). The one expiry of a write: the stored `expiresAt` and the
+   * real expiry come from it. Absent: the context does not expire, and any earlier expiry is
+   * removed.
+   */
   expiresAt?: number;
   /** Absent: leave the stored `misc` as it is (always present when creating or replacing). */
   misc?: Payload;
@@ -97,11 +103,6 @@ export interface ContextWrite {
   main: MainWrite;
   set: readonly ItemWrite[];
   delete: readonly ItemRef[];
-  /**
-   * Expire the whole context this many ms from now (sliding: every write sets it again).
-   * Absent: the context does not expire (any earlier expiry is removed).
-   */
-  ttlMs?: number;
 }
 
 /** Result of one {@link ContextWrite}. */

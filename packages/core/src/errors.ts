@@ -181,14 +181,21 @@ export class UnknownSchemeError extends ContextStorageError {
   /**
    * @param scheme - the URI scheme
    * @param packageName - adapter package that serves it, if known
-   * @param options - `cause`: the import failure, if any
+   * @param options - `cause`: the import failure, if any; `problem`: what is wrong with an
+   *   installed `packageName` (default: it is not installed)
    */
-  constructor(scheme: string, packageName?: string, options?: ContextStorageErrorOptions) {
+  constructor(
+    scheme: string,
+    packageName?: string,
+    options?: ContextStorageErrorOptions & { problem?: string },
+  ) {
     super(
       'UNKNOWN_SCHEME',
       packageName === undefined
         ? `no context-storage adapter serves the scheme "${scheme}://"`
-        : `the scheme "${scheme}://" is served by ${packageName}, which is not installed: run \`npm install ${packageName}\` (or pnpm add / yarn add)`,
+        : options?.problem === undefined
+          ? `the scheme "${scheme}://" is served by ${packageName}, which is not installed: run \`npm install ${packageName}\` (or pnpm add / yarn add)`
+          : `the scheme "${scheme}://" is served by ${packageName}, which ${options.problem}`,
       options,
     );
     this.scheme = scheme;

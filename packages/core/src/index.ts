@@ -1,36 +1,18 @@
 export {
   assertEncodable,
   type Codec,
-  decodePayload,
   type EncodableKinds,
   jsonCodec,
   type Payload,
 } from './codec.js';
+export { Context, type ContextInit, type ContextSnapshot, type Turn } from './context.js';
+export { devalueCodec } from './devalue-codec.js';
 export {
-  assertContextId,
-  Context,
-  type ContextInit,
-  type ContextSnapshot,
-  type Turn,
-} from './context.js';
-export { withDeadline } from './deadline.js';
-export {
-  type ContextStorageDriver,
-  type ContextWrite,
-  type IdPage,
-  type ItemRef,
-  type ItemsRequest,
-  type ItemWrite,
   type LoadWindows,
-  type MainWrite,
   type StorageCapabilities,
-  type StoredContext,
-  type StoredItems,
-  type StoredMain,
   TURN_FIELDS,
   type TurnField,
   type TurnWindow,
-  type WriteOutcome,
 } from './driver.js';
 export {
   ClosedStorageError,
@@ -55,9 +37,10 @@ export {
   registerAdapter,
   registeredSchemes,
 } from './registry.js';
-export { richCodec } from './rich-codec.js';
+export { DBContextStorage } from './storage.js';
 export {
-  DBContextStorage,
+  type AdapterOptions,
+  type ClientAdapterOptions,
   DEFAULT_LATEST,
   DEFAULT_UPDATE_RETRIES,
   type IdsOptions,
@@ -66,7 +49,6 @@ export {
   type SaveOptions,
   type StorageOptions,
   type UpdateOptions,
-} from './storage.js';
-export { windowTurnIds } from './stored-context.js';
+} from './storage-options.js';
 export { TurnMap } from './turn-map.js';
-export { mergeOptions, redactUri, UriQuery, uriScheme } from './uri.js';
+export { redactUri } from './uri.js';

@@ -1,14 +1,21 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ContextStorageError, InvalidUriError, UnknownSchemeError } from './errors.js';
-import type { DBContextStorage, StorageOptions } from './storage.js';
+import { InvalidUriError, UnknownSchemeError } from './errors.js';
+import type { DBContextStorage } from './storage.js';
+import type { AdapterOptions } from './storage-options.js';
 import { redactUri, uriScheme } from './uri.js';
 
-/** Options of {@link createContextStorage}: storage options plus adapter-level ones. */
-export interface CreateStorageOptions extends StorageOptions {
-  /** Key prefix or namespace isolating this storage's contexts. Overrides the URI's `prefix`. */
-  prefix?: string;
+/**
+ * Options of {@link createContextStorage}: the options every adapter takes (they override the
+ * URI's), plus how to find the adapter.
+ */
+export interface CreateStorageOptions extends AdapterOptions {
+  /**
+   * Upper bound of every call to the backend in ms (0: none), for adapters with a client
+   * library; an in-process store never waits, so the memory adapter has no use for it.
+   */
+  commandTimeoutMs?: number;
   /**
    * Folders from which to resolve an adapter package that is not registered yet. Default: the
    * current working directory and the folder of the main script, which is where an application
@@ -133,15 +140,14 @@ async function loadKnownAdapter(
 ): Promise<ContextStorageAdapter> {
   if (packages === undefined) throw new UnknownSchemeError(scheme);
   for (const packageName of packages) {
-    const module = await importInstalled(packageName, resolveFrom ?? defaultResolveFrom());
+    const module = await importInstalled(scheme, packageName, resolveFrom ?? defaultResolveFrom());
     if (module === undefined) continue;
     const adapter = (module as { contextStorageAdapter?: ContextStorageAdapter })
       .contextStorageAdapter;
     if (adapter === undefined || !adapter.schemes.includes(scheme)) {
-      throw new ContextStorageError(
-        'UNKNOWN_SCHEME',
-        `${packageName} is installed but does not export a contextStorageAdapter serving "${scheme}://"`,
-      );
+      throw new UnknownSchemeError(scheme, packageName, {
+        problem: 'is installed but does not export a contextStorageAdapter serving it',
+      });
     }
     registerAdapter(adapter);
     return adapter;
@@ -160,13 +166,14 @@ function defaultResolveFrom(): string[] {
  * is resolved from the application's folders instead.
  */
 async function importInstalled(
+  scheme: string,
   packageName: string,
   resolveFrom: readonly string[],
 ): Promise<unknown | undefined> {
   try {
     return await import(packageName);
   } catch (error) {
-    if (!isNotFound(error, packageName)) throw loadFailure(packageName, error);
+    if (!isNotFound(error, packageName)) throw loadFailure(scheme, packageName, error);
   }
   for (const folder of resolveFrom) {
     let resolved: string;
@@ -178,7 +185,7 @@ async function importInstalled(
     try {
       return await import(pathToFileURL(resolved).href);
     } catch (error) {
-      throw loadFailure(packageName, error);
+      throw loadFailure(scheme, packageName, error);
     }
   }
   return undefined;
@@ -192,12 +199,9 @@ function isNotFound(error: unknown, packageName: string): boolean {
   );
 }
 
-function loadFailure(packageName: string, cause: unknown): ContextStorageError {
-  return new ContextStorageError(
-    'UNKNOWN_SCHEME',
-    `${packageName} is installed but failed to load`,
-    {
-      cause,
-    },
-  );
+function loadFailure(scheme: string, packageName: string, cause: unknown): UnknownSchemeError {
+  return new UnknownSchemeError(scheme, packageName, {
+    cause,
+    problem: `is installed but failed to load: ${(cause as Error)?.message ?? String(cause)}`,
+  });
 }

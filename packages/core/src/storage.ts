@@ -1,5 +1,5 @@
 import { type Codec, jsonCodec } from './codec.js';
-import { assertContextId, Context, type ContextBinding, contextState } from './context.js';
+import { assertContextId, Context, type ContextBinding } from './context.js';
 import {
   type ContextStorageDriver,
   type ContextWrite,
@@ -7,7 +7,6 @@ import {
   type StorageCapabilities,
   TURN_FIELDS,
   type TurnField,
-  type TurnWindow,
   type WriteOutcome,
 } from './driver.js';
 import {
@@ -18,58 +17,30 @@ import {
   isContextStorageError,
   UnsupportedOperationError,
 } from './errors.js';
+import { KeyedSerializer } from './serializer.js';
+import {
+  checkCount,
+  checkTtl,
+  DEFAULT_LATEST,
+  DEFAULT_UPDATE_RETRIES,
+  type IdsOptions,
+  type LoadOptions,
+  resolveWindows,
+  type SaveOptions,
+  type StorageOptions,
+  type UpdateOptions,
+  uniformWindows,
+} from './storage-options.js';
 import {
   decodeItems,
   decodeStoredContext,
+  isCopy,
   type PreparedWrite,
+  prepareSaves,
   prepareWrite,
   type SaveMode,
 } from './stored-context.js';
 import type { LoadedItem } from './turn-map.js';
-
-/** Turn items loaded with a context: one window for every field, or one per field. */
-export type LatestOption = TurnWindow | Partial<Record<TurnField, TurnWindow>>;
-
-/** Options of a storage, common to every adapter. */
-export interface StorageOptions {
-  /** Codec of every stored value. Default: {@link jsonCodec}. */
-  codec?: Codec;
-  /** Default time to live of a context, in ms, renewed by every write. Default: no expiry. */
-  ttlMs?: number;
-  /** Turn items loaded with a context. Default: the latest {@link DEFAULT_LATEST} of each field. */
-  latest?: LatestOption;
-  /** How many times `update` retries after a conflict. Default {@link DEFAULT_UPDATE_RETRIES}. */
-  updateRetries?: number;
-}
-
-/** Options of a single load. */
-export interface LoadOptions {
-  /** Turn items to load, overriding the storage's `latest`. */
-  latest?: LatestOption;
-}
-
-/** Options of a single save. */
-export interface SaveOptions {
-  /** Time to live of the saved contexts in ms, overriding the storage's; `null`: no expiry. */
-  ttlMs?: number | null;
-}
-
-/** Options of {@link DBContextStorage.update}. */
-export interface UpdateOptions extends LoadOptions, SaveOptions {
-  /** How many times to retry after a conflict. Default: the storage's `updateRetries`. */
-  retries?: number;
-}
-
-/** Options of {@link DBContextStorage.ids}. */
-export interface IdsOptions {
-  /** About how many ids each round trip fetches. Default 500. */
-  pageSize?: number;
-}
-
-/** Default number of latest turn items loaded per field. */
-export const DEFAULT_LATEST = 3;
-/** Default number of retries of `update` after a conflict. */
-export const DEFAULT_UPDATE_RETRIES = 25;
 
 /**
  * A store of dialog contexts: the user-facing API every adapter offers, built on the adapter's
@@ -95,8 +66,12 @@ export class DBContextStorage implements AsyncDisposable {
   protected readonly driver: ContextStorageDriver;
   readonly #updateRetries: number;
   readonly #binding: ContextBinding;
-  /** Tail of the chain of writes per id, used when the backend has no cross-instance CAS. */
-  readonly #writeTails = new Map<string, Promise<void>>();
+  /**
+   * Version-checked writes per id, one after the other, when the backend cannot check and write
+   * atomically across instances (invariant 2 of `setItems`).
+   */
+  readonly #idWrites = new KeyedSerializer<string>();
+  /** Every call in flight, which `close()` waits for (invariant 3). */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
@@ -111,7 +86,7 @@ export class DBContextStorage implements AsyncDisposable {
     this.name = driver.name;
     this.capabilities = driver.capabilities;
     this.codec = options.codec ?? jsonCodec;
-    this.ttlMs = this.#checkTtl(options.ttlMs) ?? undefined;
+    this.ttlMs = checkTtl(options.ttlMs, this.capabilities, this.name) ?? undefined;
     this.latest = resolveWindows(options.latest, uniformWindows(DEFAULT_LATEST));
     this.#updateRetries = checkCount(
       options.updateRetries ?? DEFAULT_UPDATE_RETRIES,
@@ -120,8 +95,8 @@ export class DBContextStorage implements AsyncDisposable {
     this.#binding = {
       location: driver.location,
       fetch: (id, request) =>
-        this.#run(async () => {
-          const stored = await this.driver.loadItems(id, request);
+        this.#ask(async (driver) => {
+          const stored = await driver.loadItems(id, request);
           const out = {} as Record<TurnField, Map<number, LoadedItem>>;
           for (const field of TURN_FIELDS) {
             out[field] = decodeItems(this.codec, id, field, stored[field]);
@@ -144,7 +119,7 @@ export class DBContextStorage implements AsyncDisposable {
   /** Whether a context is stored under `id`. One round trip. */
   async contains(id: string): Promise<boolean> {
     assertContextId(id);
-    return this.#run(async () => (await this.driver.has([id]))[0] === true);
+    return this.#ask(async (driver) => (await driver.has([id]))[0] === true);
   }
 
   /**
@@ -201,6 +176,16 @@ export class DBContextStorage implements AsyncDisposable {
     entries: Iterable<readonly [string, Context]>,
     options: SaveOptions = {},
   ): Promise<void> {
+    // What a save guarantees, and the one mechanism behind each:
+    // 1. Saves of one context object run one after the other, whichever storage they go to
+    //    (`contextSaves`, keyed by the object): a save prepared before the previous one committed
+    //    would send a stale version and conflict with itself.
+    // 2. Without cross-instance compare-and-set, version-checked writes of one id run one after
+    //    the other inside this storage (`#idWrites`, keyed by id), so the driver's
+    //    check-then-write cannot interleave (update() relies on it too).
+    // 3. close() waits for every call in flight (`#inFlight`, through `#run`).
+    // A save that waits for nothing captures the contexts as they are at the call: changes made
+    // while it is in flight are left for the next save.
     const byId = new Map<string, Context>();
     for (const [id, context] of entries) {
       assertContextId(id);
@@ -211,29 +196,17 @@ export class DBContextStorage implements AsyncDisposable {
       byId.set(id, context);
     }
     const ttlMs = this.#effectiveTtl(options.ttlMs);
-    // Chain behind earlier saves of the same context objects (set synchronously, before any await).
     const contexts = [...new Set(byId.values())];
-    const previous = contexts.flatMap((context) => contextState(context).saving ?? []);
     const batch = [...byId];
-    const copies = batch.filter(([id, context]) => this.#isCopy(id, context));
-    // Without an earlier save to wait for or a copy to load, the save captures the contexts as
-    // they are now: changes made while it is in flight are left for the next save.
-    const preparedNow =
-      previous.length === 0 && copies.length === 0 ? this.#prepare(batch, ttlMs) : undefined;
-    const saving = this.#run(async () => {
-      await Promise.allSettled(previous);
-      await Promise.all(copies.map(([, context]) => context.loadAll()));
-      await this.#saveBatch(preparedNow ?? this.#prepare(batch, ttlMs));
-    });
-    for (const context of contexts) contextState(context).saving = saving;
-    try {
-      await saving;
-    } finally {
-      for (const context of contexts) {
-        const state = contextState(context);
-        if (state.saving === saving) state.saving = undefined;
-      }
-    }
+    const copies = batch.filter(([id, context]) => isCopy(id, context, this.location));
+    const prepare = () => prepareSaves(batch, this.codec, ttlMs, this.#binding);
+    const preparedNow = !contextSaves.busy(contexts) && copies.length === 0 ? prepare() : undefined;
+    await this.#run(() =>
+      contextSaves.run(contexts, async () => {
+        await Promise.all(copies.map(([, context]) => context.loadAll()));
+        await this.#saveBatch(preparedNow ?? prepare());
+      }),
+    );
   }
 
   /**
@@ -256,7 +229,7 @@ export class DBContextStorage implements AsyncDisposable {
     const windows = resolveWindows(options.latest, this.latest);
     return this.#run(async () => {
       for (let attempt = 0; ; attempt++) {
-        const [loaded] = await this.#guarded(() => this.#load([id], windows));
+        const [loaded] = await this.#load([id], windows);
         const context = loaded ?? new Context(id);
         await change(context);
         const mode: SaveMode =
@@ -270,7 +243,7 @@ export class DBContextStorage implements AsyncDisposable {
         if (attempt >= retries) throw conflictOf(prepared.write, outcome?.actualVersion);
         await sleep(Math.random() * Math.min(50, 2 ** attempt));
       }
-    }, false);
+    });
   }
 
   /** Deletes the context under `id`; resolves whether one existed. One round trip. */
@@ -282,17 +255,17 @@ export class DBContextStorage implements AsyncDisposable {
   async delItems(ids: readonly string[]): Promise<number> {
     for (const id of ids) assertContextId(id);
     const distinct = [...new Set(ids)];
-    return this.#run(async () => (distinct.length === 0 ? 0 : this.driver.delete(distinct)));
+    return this.#ask(async (driver) => (distinct.length === 0 ? 0 : driver.delete(distinct)));
   }
 
   /** Number of stored contexts of this storage (its own prefix only). */
   async len(): Promise<number> {
-    return this.#run(() => this.driver.count());
+    return this.#ask((driver) => driver.count());
   }
 
   /** Deletes every context of this storage, and nothing outside its prefix. */
   async clear(): Promise<void> {
-    return this.#run(() => this.driver.clear());
+    return this.#ask((driver) => driver.clear());
   }
 
   /**
@@ -308,7 +281,7 @@ export class DBContextStorage implements AsyncDisposable {
     if (!this.capabilities.listIds) throw new UnsupportedOperationError(this.name, 'list ids');
     let cursor: string | undefined;
     do {
-      const page = await this.#run(() => this.driver.listIds(cursor, Math.max(1, pageSize)));
+      const page = await this.#ask((driver) => driver.listIds(cursor, Math.max(1, pageSize)));
       yield* page.ids;
       cursor = page.cursor;
     } while (cursor !== undefined);
@@ -333,29 +306,13 @@ export class DBContextStorage implements AsyncDisposable {
 
   async #load(ids: readonly string[], windows: LoadWindows): Promise<(Context | undefined)[]> {
     if (ids.length === 0) return [];
-    const stored = await this.driver.load(ids, windows);
+    const stored = await this.#call(() => this.driver.load(ids, windows));
     return ids.map((id, index) => {
       const entry = stored[index];
       return entry === undefined
         ? undefined
         : decodeStoredContext(id, entry, windows, this.codec, this.#binding);
     });
-  }
-
-  #prepare(
-    entries: readonly (readonly [string, Context])[],
-    ttlMs: number | undefined,
-  ): PreparedWrite[] {
-    return entries.map(([id, context]) =>
-      prepareWrite(
-        id,
-        context,
-        this.#isBoundTo(id, context) ? { kind: 'changes' } : { kind: 'replace' },
-        this.codec,
-        ttlMs,
-        this.#binding,
-      ),
-    );
   }
 
   async #saveBatch(prepared: readonly PreparedWrite[]): Promise<void> {
@@ -370,37 +327,18 @@ export class DBContextStorage implements AsyncDisposable {
     if (conflict !== undefined) throw conflict;
   }
 
-  /** A context bound to another location is copied whole: it must load what it has not yet. */
-  #isCopy(id: string, context: Context): boolean {
-    return !this.#isBoundTo(id, context) && contextState(context).binding !== undefined;
-  }
-
-  /** A context loaded from this storage's location under `id` is saved incrementally. */
-  #isBoundTo(id: string, context: Context): boolean {
-    return context.id === id && contextState(context).binding?.location === this.driver.location;
-  }
-
-  #checkTtl(ttlMs: number | null | undefined): number | null | undefined {
-    const checked = checkTtl(ttlMs, 'ttlMs');
-    if (typeof checked === 'number' && !this.capabilities.ttl) {
-      throw new UnsupportedOperationError(this.name, 'expire contexts (ttlMs)');
-    }
-    return checked;
-  }
-
   #effectiveTtl(ttlMs: number | null | undefined): number | undefined {
-    const checked = this.#checkTtl(ttlMs);
+    const checked = checkTtl(ttlMs, this.capabilities, this.name);
     return checked === undefined ? this.ttlMs : (checked ?? undefined);
   }
 
   /**
    * Runs a call unless closed (checked now, or for calls made on behalf of an operation already
-   * in flight, not at all), tracks it so that `close()` waits for it, and turns any failure that
-   * is not a ContextStorageError into a ConnectionError.
+   * in flight, not at all) and tracks it so that `close()` waits for it.
    */
-  #run<T>(operation: () => Promise<T>, wrapErrors = true): Promise<T> {
+  #run<T>(operation: () => Promise<T>): Promise<T> {
     if (this.#closing !== undefined) return Promise.reject(new ClosedStorageError(this.name));
-    const promise = wrapErrors ? this.#guarded(operation) : operation();
+    const promise = operation();
     this.#inFlight.add(promise);
     const forget = () => this.#inFlight.delete(promise);
     promise.then(forget, forget);
@@ -409,18 +347,27 @@ export class DBContextStorage implements AsyncDisposable {
 
   /**
    * Sends writes to the driver. Without cross-instance compare-and-set, version-checked writes
-   * are chained per id so that the driver's check-then-write cannot interleave in this instance.
+   * are serialized per id so that the driver's check-then-write cannot interleave in this instance.
    */
   #write(writes: ContextWrite[]): Promise<WriteOutcome[]> {
-    return this.#guarded(() =>
-      this.capabilities.crossInstanceCompareAndSet
-        ? this.driver.write(writes)
-        : this.#writeInTurn(writes),
+    const write = () => this.#call(() => this.driver.write(writes));
+    if (this.capabilities.crossInstanceCompareAndSet) return write();
+    return this.#idWrites.run(
+      writes.map((entry) => entry.id),
+      write,
     );
   }
 
-  /** Runs a driver call, turning any failure that is not a ContextStorageError into a ConnectionError. */
-  async #guarded<T>(operation: () => Promise<T>): Promise<T> {
+  /** Runs a driver call as {@link #run} does, failures typed as {@link #call} does. */
+  #ask<T>(operation: (driver: ContextStorageDriver) => Promise<T>): Promise<T> {
+    return this.#run(() => this.#call(() => operation(this.driver)));
+  }
+
+  /**
+   * Calls the driver: the one place where a failure that is not a ContextStorageError becomes a
+   * ConnectionError (with the original as `cause`), so nothing untyped reaches the user.
+   */
+  async #call<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
@@ -431,72 +378,13 @@ export class DBContextStorage implements AsyncDisposable {
       );
     }
   }
-
-  async #writeInTurn(writes: ContextWrite[]): Promise<WriteOutcome[]> {
-    const ids = [...new Set(writes.map((write) => write.id))];
-    const previous = ids.flatMap((id) => this.#writeTails.get(id) ?? []);
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    for (const id of ids) this.#writeTails.set(id, done);
-    try {
-      await Promise.all(previous);
-      return await this.driver.write(writes);
-    } finally {
-      release();
-      for (const id of ids) if (this.#writeTails.get(id) === done) this.#writeTails.delete(id);
-    }
-  }
 }
+
+/** Saves of one context object, one after the other, across every storage (invariant 1). */
+const contextSaves = new KeyedSerializer<Context>();
 
 function conflictOf(write: ContextWrite, actualVersion: number | undefined): ConflictError {
   return new ConflictError(write.id, write.expectedVersion ?? 0, actualVersion);
-}
-
-function uniformWindows(window: TurnWindow): LoadWindows {
-  return { labels: window, requests: window, responses: window };
-}
-
-/** Applies a `latest` option over defaults, validating each window. */
-export function resolveWindows(
-  option: LatestOption | undefined,
-  defaults: LoadWindows,
-): LoadWindows {
-  if (option === undefined) return defaults;
-  const windows =
-    typeof option === 'object'
-      ? {
-          ...defaults,
-          ...Object.fromEntries(Object.entries(option).filter(([, value]) => value !== undefined)),
-        }
-      : uniformWindows(option);
-  for (const field of TURN_FIELDS) {
-    const window = windows[field];
-    if (window !== 'all' && (!Number.isSafeInteger(window) || window < 0)) {
-      throw new InvalidArgumentError(
-        `latest.${field} must be a non-negative integer or 'all', got ${String(window)}`,
-      );
-    }
-  }
-  return windows;
-}
-
-function checkTtl(ttlMs: number | null | undefined, name: string): number | null | undefined {
-  if (ttlMs === undefined || ttlMs === null) return ttlMs;
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new InvalidArgumentError(
-      `${name} must be a positive integer of ms, got ${String(ttlMs)}`,
-    );
-  }
-  return ttlMs;
-}
-
-function checkCount(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${String(value)}`);
-  }
-  return value;
 }
 
 function sleep(ms: number): Promise<void> {

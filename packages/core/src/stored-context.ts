@@ -1,3 +1,4 @@
+import { windowTurnIds } from './adapter/windows.js';
 import { type Codec, decodePayload, type Payload } from './codec.js';
 import { Context, type ContextBinding, contextState } from './context.js';
 import {
@@ -56,17 +57,6 @@ export function decodeStoredContext(
     );
   }
   return context;
-}
-
-/**
- * Turn ids of the window `(currentTurnId - n, currentTurnId]`, never below 0: what a driver loads
- * for a field whose window is `n` (see `TurnWindow`).
- */
-export function windowTurnIds(currentTurnId: number, n: number): number[] {
-  const first = Math.max(0, currentTurnId - n + 1);
-  const ids: number[] = [];
-  for (let turnId = first; turnId <= currentTurnId; turnId++) ids.push(turnId);
-  return ids;
 }
 
 /** Decodes the stored items of one field; each failure names `field[turnId]`. */
@@ -175,7 +165,6 @@ export function prepareWrite(
     },
     set,
     delete: deleted,
-    ...(ttlMs === undefined ? {} : { ttlMs }),
   };
   if (mode.kind === 'changes') {
     write.expectedVersion = state.version;
@@ -214,6 +203,43 @@ export function prepareWrite(
     }
   };
   return { write, commit };
+}
+
+/**
+ * The writes of a `setItems` batch: a context loaded from (or saved to) the binding's location
+ * under its own id is saved incrementally with its version check, any other one whole.
+ *
+ * @throws as {@link prepareWrite}
+ */
+export function prepareSaves(
+  entries: readonly (readonly [string, Context])[],
+  codec: Codec,
+  ttlMs: number | undefined,
+  binding: ContextBinding,
+): PreparedWrite[] {
+  return entries.map(([id, context]) =>
+    prepareWrite(
+      id,
+      context,
+      isBoundTo(id, context, binding.location) ? { kind: 'changes' } : { kind: 'replace' },
+      codec,
+      ttlMs,
+      binding,
+    ),
+  );
+}
+
+/** True when `context` was loaded from `location` under `id`: saved there incrementally. */
+function isBoundTo(id: string, context: Context, location: string): boolean {
+  return context.id === id && contextState(context).binding?.location === location;
+}
+
+/**
+ * True when saving `context` under `id` at `location` copies it from elsewhere (another location
+ * or id): the copy is whole, so the context must first load what it has not loaded yet.
+ */
+export function isCopy(id: string, context: Context, location: string): boolean {
+  return !isBoundTo(id, context, location) && contextState(context).binding !== undefined;
 }
 
 /** Encodes one value; any failure of the codec is a CodecError naming the path. */

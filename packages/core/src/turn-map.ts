@@ -48,6 +48,7 @@ export interface TurnMapState {
 }
 
 let stateOf: (map: TurnMap) => TurnMapState;
+let create: (owner: TurnMapOwner, field: TurnField) => TurnMap;
 
 /**
  * The items of one turn field (labels, requests or responses) of a context, by integer turn id.
@@ -73,13 +74,11 @@ export class TurnMap<V = unknown> {
 
   static {
     stateOf = (map) => map.#state;
+    create = (owner, field) => new TurnMap(owner, field);
   }
 
-  /**
-   * @param owner - the context holding the map
-   * @param field - which turn field it is
-   */
-  constructor(owner: TurnMapOwner, field: TurnField) {
+  /** Made by its context only (see {@link createTurnMap}). */
+  private constructor(owner: TurnMapOwner, field: TurnField) {
     this.#owner = owner;
     this.field = field;
   }
@@ -233,6 +232,11 @@ export function mergeLoaded(
   for (const turnId of requested) {
     if (!state.values.has(turnId)) state.absent.add(turnId);
   }
+}
+
+/** A new, empty map of `field`, reaching back to its context through `owner`. Internal. */
+export function createTurnMap(owner: TurnMapOwner, field: TurnField): TurnMap {
+  return create(owner, field);
 }
 
 /** Internal state of a map, for the context and the storage. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidUriError, redactUri, UriQuery, uriScheme } from '../src/index.js';
+import { UriQuery, uriScheme } from '../src/adapter/index.js';
+import { InvalidUriError, redactUri } from '../src/index.js';
 
 describe('redactUri', () => {
   it.each([

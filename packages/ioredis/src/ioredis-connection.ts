@@ -1,3 +1,4 @@
+import { boundedCall } from '@context-storage/core/adapter';
 import type {
   KeyPage,
   RedisCall,
@@ -5,7 +6,6 @@ import type {
   RedisReply,
 } from '@context-storage/redis-layout';
 import {
-  boundedCall,
   type ClusterMasters,
   keySlot,
   SCRIPTS,

@@ -1,7 +1,7 @@
 import { registerAdapter } from '@context-storage/core';
 import { contextStorageAdapter } from './adapter.js';
 
-export { contextStorageAdapter, KEYV_SCHEMES, keyvStorageFromUri } from './adapter.js';
+export { contextStorageAdapter } from './adapter.js';
 export {
   type KeyvContextEntry,
   KeyvDriver,
@@ -9,6 +9,7 @@ export {
   type StoredPayload,
 } from './keyv-driver.js';
 export { KeyvContextStorage, type KeyvStorageOptions } from './keyv-storage.js';
+export { KEYV_SCHEMES } from './keyv-uri.js';
 
 // Importing the package is enough for createContextStorage('keyv+redis://...') to find it.
 registerAdapter(contextStorageAdapter);

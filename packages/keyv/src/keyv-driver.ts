@@ -1,11 +1,10 @@
+import { ConnectionError, CorruptDataError } from '@context-storage/core';
 import {
-  ConnectionError,
+  boundedCall,
   type ContextStorageDriver,
   type ContextWrite,
-  CorruptDataError,
   type IdPage,
   type ItemsRequest,
-  isContextStorageError,
   type LoadWindows,
   type Payload,
   type StorageCapabilities,
@@ -13,10 +12,10 @@ import {
   type StoredItems,
   TURN_FIELDS,
   type TurnField,
+  versionMatches,
   type WriteOutcome,
   windowTurnIds,
-  withDeadline,
-} from '@context-storage/core';
+} from '@context-storage/core/adapter';
 import type Keyv from 'keyv';
 
 /**
@@ -76,7 +75,7 @@ export class KeyvDriver implements ContextStorageDriver {
   readonly #keyv: Keyv;
   readonly #namespace: string;
   readonly #ownsKeyv: boolean;
-  readonly #callTimeoutMs: number;
+  readonly #commandTimeoutMs: number;
   readonly #listings = new Map<string, AsyncIterator<[string, unknown]>>();
   #listingCount = 0;
 
@@ -84,10 +83,10 @@ export class KeyvDriver implements ContextStorageDriver {
    * @param keyv - the Keyv instance, with a namespace
    * @param location - identifies the store and namespace (see `ContextStorageDriver.location`)
    * @param ownsKeyv - whether `close()` disconnects it
-   * @param callTimeoutMs - upper bound of every call to the store (0: none)
+   * @param commandTimeoutMs - upper bound of every call to the store (0: none)
    */
-  constructor(keyv: Keyv, location: string, ownsKeyv: boolean, callTimeoutMs: number) {
-    this.#callTimeoutMs = callTimeoutMs;
+  constructor(keyv: Keyv, location: string, ownsKeyv: boolean, commandTimeoutMs: number) {
+    this.#commandTimeoutMs = commandTimeoutMs;
     this.#keyv = keyv;
     this.#namespace = keyv.namespace ?? '';
     this.#ownsKeyv = ownsKeyv;
@@ -144,19 +143,13 @@ export class KeyvDriver implements ContextStorageDriver {
     const sets: Promise<unknown>[] = [];
     writes.forEach((write, index) => {
       const entry = current[index];
-      const expected = write.expectedVersion;
-      if (
-        expected !== undefined &&
-        (expected !== (entry?.version ?? 0) ||
-          (expected > 0 && entry?.created !== write.expectedCreatedAt))
-      ) {
+      if (!versionMatches(write, entry && { version: entry.version, createdAt: entry.created })) {
         outcomes.push({ ok: false, actualVersion: entry?.version });
         return;
       }
       const next = applyWrite(this.#namespace, write, entry);
       outcomes.push({ ok: true, version: next.version });
-      // ttl 0 means "no expiry" to Keyv, overriding a default TTL of the Keyv instance.
-      sets.push(this.#call(() => this.#keyv.set(write.id, next, write.ttlMs ?? 0)));
+      sets.push(this.#call(() => this.#keyv.set(write.id, next, keyvTtl(write.main.expiresAt))));
     });
     await Promise.all(sets);
     return outcomes;
@@ -266,21 +259,19 @@ export class KeyvDriver implements ContextStorageDriver {
   }
 
   /** Runs a Keyv call within the time bound, turning its failures into ConnectionError. */
-  async #call<T>(operation: () => Promise<T>): Promise<T> {
-    const ms = this.#callTimeoutMs;
-    try {
-      return await withDeadline(
-        operation(),
-        ms,
-        () => new ConnectionError(`the Keyv store did not answer within ${ms} ms`),
-      );
-    } catch (error) {
-      if (isContextStorageError(error)) throw error;
-      throw new ConnectionError(`the Keyv store failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+  #call<T>(operation: () => Promise<T>): Promise<T> {
+    const bound = { timeoutMs: this.#commandTimeoutMs, description: 'the Keyv store' };
+    // A store that throws synchronously fails the call like one that rejects.
+    return boundedCall(Promise.resolve().then(operation), bound, 'a call');
   }
+}
+
+/**
+ * Keyv's TTL for an expiry instant: ms from now, at least 1 (0 means "no expiry" to Keyv, and
+ * overrides a default TTL of the Keyv instance, which is what an absent expiry wants).
+ */
+function keyvTtl(expiresAt: number | undefined): number {
+  return expiresAt === undefined ? 0 : Math.max(1, expiresAt - Date.now());
 }
 
 /** The entry after a write: the stored one (or nothing, for an overwrite) with the write applied. */

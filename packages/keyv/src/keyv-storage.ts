@@ -1,13 +1,21 @@
-import { DBContextStorage, InvalidArgumentError, type StorageOptions } from '@context-storage/core';
+import {
+  type ClientAdapterOptions,
+  ConnectionError,
+  DBContextStorage,
+  InvalidArgumentError,
+} from '@context-storage/core';
+import { mergeOptions, storageLocation, withDeadline } from '@context-storage/core/adapter';
 import type Keyv from 'keyv';
 import { KeyvDriver } from './keyv-driver.js';
+import { DEFAULT_NAMESPACE, parseKeyvRedisUri } from './keyv-uri.js';
 
 /** Options of a {@link KeyvContextStorage}. */
-export interface KeyvStorageOptions extends StorageOptions {
-  /** Upper bound of every call to the store in ms (0: none). Default 5,000. */
-  callTimeoutMs?: number;
-  /** Disconnect the Keyv on `close()`. Default false: a Keyv you pass in stays yours. */
-  closeKeyv?: boolean;
+export interface KeyvStorageOptions extends ClientAdapterOptions {
+  /**
+   * The namespace. A Keyv you pass in carries its own: `prefix`, if given, must equal it. Opening
+   * from a URI, it overrides the URI's `prefix` (or `namespace`); default `ctx`.
+   */
+  prefix?: string;
   /**
    * Identifies the data (see `DBContextStorage#location`). Default: the store object and the
    * namespace, so storages over one store and namespace in this process share it.
@@ -34,13 +42,14 @@ let storeCount = 0;
 export class KeyvContextStorage extends DBContextStorage {
   /** The Keyv instance. */
   readonly keyv: Keyv;
-  /** Its namespace. */
-  readonly namespace: string;
+  /** Its namespace: this storage's prefix. */
+  readonly prefix: string;
 
   /**
    * @param keyv - a Keyv instance with a namespace
    * @param options - timeout, ownership, location and the common storage options
-   * @throws {@link InvalidArgumentError} for a Keyv without namespace
+   * @throws {@link InvalidArgumentError} for a Keyv without namespace, or a `prefix` that is not
+   *   its namespace
    */
   constructor(keyv: Keyv, options: KeyvStorageOptions = {}) {
     const namespace = keyv.namespace;
@@ -49,15 +58,80 @@ export class KeyvContextStorage extends DBContextStorage {
         'the Keyv needs a namespace (new Keyv({ namespace: "contexts", ... })): it isolates the contexts, and clear() would otherwise clear the whole store',
       );
     }
+    if (options.prefix !== undefined && options.prefix !== namespace) {
+      throw new InvalidArgumentError(
+        `prefix "${options.prefix}" differs from the Keyv's namespace "${namespace}": the namespace is the prefix`,
+      );
+    }
     keyv.throwOnErrors = true;
     const location =
-      options.location ?? `keyv://${storeId(keyv.store)}/${encodeURIComponent(namespace)}`;
+      options.location ?? storageLocation(`keyv://${storeId(keyv.store)}`, namespace);
     super(
-      new KeyvDriver(keyv, location, options.closeKeyv ?? false, options.callTimeoutMs ?? 5_000),
+      new KeyvDriver(
+        keyv,
+        location,
+        options.closeClient ?? false,
+        options.commandTimeoutMs ?? 5_000,
+      ),
       options,
     );
     this.keyv = keyv;
-    this.namespace = namespace;
+    this.prefix = namespace;
+  }
+
+  /** Same as {@link prefix}: the Keyv namespace. */
+  get namespace(): string {
+    return this.prefix;
+  }
+
+  /**
+   * Opens a storage over @keyv/redis from `keyv+redis://[user[:password]@]host[:port][/db]` (or
+   * `keyv+rediss://` for TLS), with the query options `prefix` (alias `namespace`; default
+   * `ctx`), `connectTimeoutMs` (default 10,000), `commandTimeoutMs` (default 5,000) and the
+   * common storage options; programmatic `options` win over the query's. keyv and @keyv/redis are
+   * imported only now. Fails fast: a server that cannot be reached rejects within
+   * `connectTimeoutMs` with the cause. The storage owns the client unless `closeClient: false`.
+   *
+   * @throws `InvalidUriError`, `ConnectionError`
+   */
+  static async connect(uri: string, options: KeyvStorageOptions = {}): Promise<KeyvContextStorage> {
+    const target = parseKeyvRedisUri(uri);
+    const merged = mergeOptions<KeyvStorageOptions>(
+      target.options,
+      { prefix: target.prefix, commandTimeoutMs: target.commandTimeoutMs, closeClient: true },
+      options,
+    );
+    const namespace = merged.prefix ?? DEFAULT_NAMESPACE;
+    const [{ Keyv }, { default: KeyvRedis }] = await Promise.all([
+      import('keyv'),
+      import('@keyv/redis'),
+    ]);
+    const store = new KeyvRedis(target.redisUrl, {
+      throwOnConnectError: true,
+      throwOnErrors: true,
+      connectionTimeout: target.connectTimeoutMs,
+      useUnlink: true,
+    });
+    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+    keyv.on('error', () => {}); // failures are thrown to the caller; no unhandled 'error' event
+    try {
+      await withDeadline(
+        keyv.get('connection-check'),
+        target.connectTimeoutMs,
+        () => new Error(`no answer within ${target.connectTimeoutMs} ms`),
+      );
+    } catch (cause) {
+      await keyv.disconnect().catch(() => {});
+      throw new ConnectionError(
+        `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    return new KeyvContextStorage(keyv, {
+      ...merged,
+      prefix: namespace,
+      location: storageLocation(target.backend, namespace),
+    });
   }
 }
 

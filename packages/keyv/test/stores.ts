@@ -5,7 +5,7 @@ import { pauseServer, resumeServer } from '@context-storage/redis-test-servers';
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { inject } from 'vitest';
-import { type KeyvContextEntry, KeyvContextStorage, keyvStorageFromUri } from '../src/index.js';
+import { type KeyvContextEntry, KeyvContextStorage } from '../src/index.js';
 
 /**
  * Keyv's in-memory Map store, with a switch that makes every access fail as a store that went
@@ -98,8 +98,8 @@ export function openOnRedis(
   namespace: string,
   options?: StorageOptions,
 ): Promise<KeyvContextStorage> {
-  return keyvStorageFromUri(
-    `${redisUrl.replace('redis://', 'keyv+redis://')}?namespace=${namespace}&callTimeoutMs=1500&connectTimeoutMs=5000`,
+  return KeyvContextStorage.connect(
+    `${redisUrl.replace('redis://', 'keyv+redis://')}?namespace=${namespace}&commandTimeoutMs=1500&connectTimeoutMs=5000`,
     options,
   );
 }

@@ -1,7 +1,7 @@
 import { registerAdapter } from '@context-storage/core';
 import { contextStorageAdapter } from './adapter.js';
 
-export { contextStorageAdapter, memoryStorageFromUri } from './adapter.js';
+export { contextStorageAdapter } from './adapter.js';
 export { MEMORY_CAPABILITIES, MemoryDriver } from './memory-driver.js';
 export { MemoryContextStorage, type MemoryStorageOptions } from './memory-storage.js';
 export { type MemoryEntry, MemoryStore, namedMemoryStore } from './memory-store.js';

@@ -1,18 +1,20 @@
+import type { Payload } from '@context-storage/core';
 import {
   type ContextStorageDriver,
   type ContextWrite,
   type IdPage,
   type ItemsRequest,
   type LoadWindows,
-  type Payload,
   type StorageCapabilities,
   type StoredContext,
   type StoredItems,
+  storageLocation,
   TURN_FIELDS,
   type TurnField,
+  versionMatches,
   type WriteOutcome,
   windowTurnIds,
-} from '@context-storage/core';
+} from '@context-storage/core/adapter';
 import type { MemoryEntry, MemoryStore } from './memory-store.js';
 
 /** The memory backend enforces TTL and checks versions atomically (it is one process). */
@@ -41,7 +43,7 @@ export class MemoryDriver implements ContextStorageDriver {
   constructor(store: MemoryStore, prefix: string) {
     this.#store = store;
     this.#prefix = prefix;
-    this.location = `memory://${store.id}#${JSON.stringify(prefix)}`;
+    this.location = storageLocation(`memory://${store.id}`, prefix);
   }
 
   async load(ids: readonly string[], windows: LoadWindows): Promise<(StoredContext | undefined)[]> {
@@ -90,14 +92,7 @@ export class MemoryDriver implements ContextStorageDriver {
     return writes.map((write) => {
       const entry = live(namespace, write.id);
       const actual = entry?.version;
-      const expected = write.expectedVersion;
-      if (
-        expected !== undefined &&
-        (expected !== (actual ?? 0) ||
-          (expected > 0 && entry?.createdAt !== write.expectedCreatedAt))
-      ) {
-        return { ok: false, actualVersion: actual };
-      }
+      if (!versionMatches(write, entry)) return { ok: false, actualVersion: actual };
       const items =
         entry === undefined || write.replace
           ? { labels: new Map(), requests: new Map(), responses: new Map() }
@@ -115,7 +110,7 @@ export class MemoryDriver implements ContextStorageDriver {
         currentTurnId: write.main.currentTurnId,
         createdAt: write.main.createdAt,
         updatedAt: write.main.updatedAt,
-        expiresAt: write.ttlMs === undefined ? undefined : Date.now() + write.ttlMs,
+        expiresAt: write.main.expiresAt,
         misc: copy(misc),
         frameworkData: copy(frameworkData),
         items,

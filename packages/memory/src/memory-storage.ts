@@ -1,9 +1,11 @@
-import { DBContextStorage, type StorageOptions } from '@context-storage/core';
+import { type AdapterOptions, DBContextStorage } from '@context-storage/core';
+import { mergeOptions } from '@context-storage/core/adapter';
 import { MemoryDriver } from './memory-driver.js';
-import { MemoryStore } from './memory-store.js';
+import { MemoryStore, namedMemoryStore } from './memory-store.js';
+import { parseMemoryUri } from './memory-uri.js';
 
 /** Options of {@link MemoryContextStorage}. */
-export interface MemoryStorageOptions extends StorageOptions {
+export interface MemoryStorageOptions extends AdapterOptions {
   /** Where contexts live; share one store between storages to share data. Default: a new one. */
   store?: MemoryStore;
   /** Namespace inside the store; storages with different prefixes never see each other. Default `''`. */
@@ -31,5 +33,26 @@ export class MemoryContextStorage extends DBContextStorage {
     super(new MemoryDriver(store, prefix), options);
     this.store = store;
     this.prefix = prefix;
+  }
+
+  /**
+   * Opens a storage from `memory://` (a fresh private store) or `memory://name` (the
+   * process-wide store called `name`, shared by every storage opened with it), with the query
+   * options every adapter accepts (`prefix`, `ttlMs`, `codec`, `latest`...). Programmatic
+   * `options` win over the query's. No I/O: it resolves at once.
+   *
+   * @throws `InvalidUriError` for anything else (a path, a port, credentials, unknown options)
+   */
+  static async connect(
+    uri: string,
+    options: MemoryStorageOptions = {},
+  ): Promise<MemoryContextStorage> {
+    const { storeName, options: fromUri } = parseMemoryUri(uri);
+    return new MemoryContextStorage({
+      ...mergeOptions<MemoryStorageOptions>(fromUri, options),
+      store:
+        options.store ??
+        (storeName === undefined ? new MemoryStore() : namedMemoryStore(storeName)),
+    });
   }
 }

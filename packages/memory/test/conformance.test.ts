@@ -1,4 +1,4 @@
-import { richCodec } from '@context-storage/core';
+import { devalueCodec } from '@context-storage/core';
 import { describeContextStorage, randomId } from '@context-storage/core/conformance';
 import { MemoryContextStorage, MemoryStore } from '../src/index.js';
 import { memoryHooks } from './memory-hooks.js';
@@ -20,7 +20,7 @@ describeContextStorage(
   'memory (devalue codec)',
   async (options) =>
     new MemoryContextStorage({
-      codec: richCodec,
+      codec: devalueCodec,
       ...options,
       store,
       prefix: randomId('prefix'),

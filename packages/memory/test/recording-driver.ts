@@ -1,4 +1,4 @@
-import type { ContextStorageDriver, ContextWrite } from '@context-storage/core';
+import type { ContextStorageDriver, ContextWrite } from '@context-storage/core/adapter';
 
 /** Calls a storage made to its driver: one entry per primitive call = one round trip. */
 export interface DriverLog {

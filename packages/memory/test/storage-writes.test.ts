@@ -1,11 +1,10 @@
 import {
   ConnectionError,
   Context,
-  type ContextStorageDriver,
-  type ContextWrite,
   DBContextStorage,
   UnsupportedOperationError,
 } from '@context-storage/core';
+import type { ContextStorageDriver, ContextWrite } from '@context-storage/core/adapter';
 import { dialog } from '@context-storage/core/conformance';
 import { describe, expect, it } from 'vitest';
 import { MemoryContextStorage, MemoryDriver, MemoryStore } from '../src/index.js';

@@ -1,5 +1,5 @@
+import { boundedCall } from '@context-storage/core/adapter';
 import {
-  boundedCall,
   type ClusterMasters,
   type KeyPage,
   type RedisCall,

@@ -1,9 +1,5 @@
-import {
-  ConnectionError,
-  mergeOptions,
-  type StorageOptions,
-  withDeadline,
-} from '@context-storage/core';
+import { ConnectionError, type StorageOptions } from '@context-storage/core';
+import { mergeOptions, withDeadline } from '@context-storage/core/adapter';
 import { DEFAULT_PREFIX, RedisKeyspace } from './keyspace.js';
 import { permissionError } from './permission.js';
 import type { RedisTarget } from './redis-uri.js';

@@ -1,4 +1,3 @@
-export { boundedCall, type CallBound } from './bounded-call.js';
 export { type ClusterMaster, type ClusterMasters, scanCluster } from './cluster-listing.js';
 export { firstConnection, type RedisStorageOptions, uriStorageOptions } from './connect-options.js';
 export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from './connection.js';

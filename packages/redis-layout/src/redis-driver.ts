@@ -1,18 +1,20 @@
 import {
   ConnectionError,
-  type ContextStorageDriver,
-  type ContextWrite,
   CorruptDataError,
-  type IdPage,
-  type ItemsRequest,
   type LoadWindows,
   type StorageCapabilities,
-  type StoredContext,
-  type StoredItems,
   TURN_FIELDS,
   type TurnField,
-  type WriteOutcome,
 } from '@context-storage/core';
+import type {
+  ContextStorageDriver,
+  ContextWrite,
+  IdPage,
+  ItemsRequest,
+  StoredContext,
+  StoredItems,
+  WriteOutcome,
+} from '@context-storage/core/adapter';
 import type { RedisCall, RedisConnection, RedisReply } from './connection.js';
 import type { RedisKeyspace } from './keyspace.js';
 import { permissionError } from './permission.js';
@@ -221,7 +223,8 @@ function writeArgs(write: ContextWrite): (string | Uint8Array)[] {
     String(write.expectedVersion ?? -1),
     write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),
     write.replace ? '1' : '0',
-    String(write.ttlMs ?? 0),
+    // PEXPIRE, relative to Redis's clock, from the expiry instant (at least 1 ms: 0 means none).
+    String(main.expiresAt === undefined ? 0 : Math.max(1, main.expiresAt - Date.now())),
     String(deletes.length),
     ...deletes,
     ...sets,

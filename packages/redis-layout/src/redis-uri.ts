@@ -1,10 +1,5 @@
-import {
-  InvalidUriError,
-  redactUri,
-  type StorageOptions,
-  UriQuery,
-  uriScheme,
-} from '@context-storage/core';
+import { InvalidUriError, redactUri, type StorageOptions } from '@context-storage/core';
+import { UriQuery, uriScheme } from '@context-storage/core/adapter';
 
 /** A Redis server, cluster seed or sentinel: an IPv6 host comes without its brackets. */
 export interface RedisNode {

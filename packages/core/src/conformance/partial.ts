@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_LATEST } from '../storage.js';
+import { DEFAULT_LATEST } from '../storage-options.js';
 import { dialog, loadedTurnIds, loadFull, randomId, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 

@@ -1,5 +1,6 @@
 import type { StorageCapabilities, TurnField } from '../driver.js';
-import type { DBContextStorage, StorageOptions } from '../storage.js';
+import type { DBContextStorage } from '../storage.js';
+import type { StorageOptions } from '../storage-options.js';
 import { defaultRunner, type TestRunner } from './runner.js';
 
 /**

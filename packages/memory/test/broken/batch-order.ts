@@ -7,7 +7,7 @@
  * in index order, each once, missing ones absent, zipped with the input instead of matched by id:
  * a bot answering user A with user B's context.
  */
-import type { LoadWindows, StoredContext } from '@context-storage/core';
+import type { LoadWindows, StoredContext } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

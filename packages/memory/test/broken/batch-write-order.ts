@@ -8,7 +8,7 @@
  * write's index: the conflict is reported for the wrong context, and a context that was not
  * saved is marked saved (its next incremental save then loses data).
  */
-import type { ContextWrite, WriteOutcome } from '@context-storage/core';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

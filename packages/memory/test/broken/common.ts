@@ -3,11 +3,8 @@
  * broken driver that exposes its store and prefix (as `MemoryContextStorage` does, for the raw
  * hooks), and a registry of the prefixes used on each store.
  */
-import {
-  type ContextStorageDriver,
-  DBContextStorage,
-  type StorageOptions,
-} from '@context-storage/core';
+import { DBContextStorage, type StorageOptions } from '@context-storage/core';
+import type { ContextStorageDriver } from '@context-storage/core/adapter';
 import { MemoryContextStorage, MemoryDriver, type MemoryStore } from '../../src/index.js';
 
 /** A memory adapter with exactly one defect, and the suite tests that must catch it. */

@@ -7,7 +7,7 @@
  * 'version') == ARGV[1]`) with no creation time or generation in the condition: after a user's
  * session is reset, a slow handler of the old session writes its turns into the new one.
  */
-import type { ContextWrite, WriteOutcome } from '@context-storage/core';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
 import { type BrokenAdapter, DriverStorage, OpenMemoryDriver } from './common.js';
 
 class CreatedAtIgnoredDriver extends OpenMemoryDriver {

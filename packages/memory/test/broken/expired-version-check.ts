@@ -19,7 +19,7 @@ import type {
   StoredItems,
   TurnField,
   WriteOutcome,
-} from '@context-storage/core';
+} from '@context-storage/core/adapter';
 import type { MemoryEntry } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage, OpenMemoryDriver } from './common.js';
 

@@ -7,7 +7,7 @@
  * once saves only send what changed, a turn added without touching the framework's state wipes
  * it, and the bot restarts the dialog flow from the start node.
  */
-import type { ContextWrite, WriteOutcome } from '@context-storage/core';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

@@ -1,11 +1,11 @@
 /**
- * DEFECT: a write without `ttlMs` keeps the expiry the context already had, instead of making it
+ * DEFECT: a write without an expiry keeps the expiry the context already had, instead of making it
  * permanent (`ttlMs: null` on save is meant to remove the expiry).
  *
  * Mirrors: a Redis adapter that updates a context with `HSET` (or `SET ... KEEPTTL`) and never
  * sends `PERSIST`: the key keeps its old TTL, so a context the application pinned still vanishes.
  */
-import type { ContextWrite, WriteOutcome } from '@context-storage/core';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 
@@ -18,16 +18,16 @@ class KeepsOldTtlDriver extends MemoryDriver {
     return super.write(
       writes.map((write, index) => {
         const expiresAt = stored[index]?.main.expiresAt;
-        if (write.ttlMs !== undefined || expiresAt === undefined) return write;
-        // BUG: "no TTL given" is read as "leave the TTL alone".
-        return { ...write, ttlMs: Math.max(1, expiresAt - Date.now()) };
+        if (write.main.expiresAt !== undefined || expiresAt === undefined) return write;
+        // BUG: "no expiry given" is read as "leave the expiry alone".
+        return { ...write, main: { ...write.main, expiresAt } };
       }),
     );
   }
 }
 
 export const keepsOldTtl: BrokenAdapter = {
-  defect: 'a write without ttlMs keeps the old expiry instead of removing it',
+  defect: 'a write without an expiry keeps the old one instead of removing it',
   caughtBy: ['a write without TTL makes the context permanent'],
   open: (store, prefix, options) =>
     new DriverStorage(new KeepsOldTtlDriver(store, prefix), store, prefix, options),

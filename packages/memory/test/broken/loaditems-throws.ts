@@ -8,12 +8,8 @@
  * result is taken for a broken foreign key: a handler still holding a context after the user
  * reset the dialog crashes instead of seeing no history.
  */
-import {
-  CorruptDataError,
-  type ItemsRequest,
-  type StoredItems,
-  type TurnField,
-} from '@context-storage/core';
+import { CorruptDataError, type TurnField } from '@context-storage/core';
+import type { ItemsRequest, StoredItems } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

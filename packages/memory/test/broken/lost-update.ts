@@ -6,7 +6,7 @@
  * then `SET` without `WATCH`/`MULTI` or a Lua script: two messages of one user handled at once
  * both "succeed" and one turn silently disappears.
  */
-import type { ContextWrite, WriteOutcome } from '@context-storage/core';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

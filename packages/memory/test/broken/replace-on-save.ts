@@ -6,7 +6,7 @@
  * we have" (or `DEL hash` + `HSET`), written when contexts were always loaded in full and never
  * revisited when partial loading arrived: every turn outside the loaded window is lost.
  */
-import type { ContextWrite, WriteOutcome } from '@context-storage/core';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

@@ -17,7 +17,7 @@ import type {
   StoredItems,
   TurnField,
   WriteOutcome,
-} from '@context-storage/core';
+} from '@context-storage/core/adapter';
 import { MemoryDriver } from '../../src/index.js';
 import { type BrokenAdapter, DriverStorage } from './common.js';
 

@@ -1,15 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CodecError, richCodec } from '../src/index.js';
+import { CodecError, devalueCodec } from '../src/index.js';
 
-const roundTrip = (value: unknown) => richCodec.decode(richCodec.encode(value, 'misc'));
+const roundTrip = (value: unknown) => devalueCodec.decode(devalueCodec.encode(value, 'misc'));
 
 class Point {
   x = 1;
 }
 class TaggedMap extends Map {}
 
-describe('richCodec (devalue)', () => {
+describe('devalueCodec (devalue)', () => {
   it.each([
     ['a Date', new Date('2026-11-21T12:00:00Z')],
     ['small and huge BigInts', [5n, -5n, 2n ** 200n, -(2n ** 70n)]],
@@ -48,7 +48,7 @@ describe('richCodec (devalue)', () => {
   });
 
   it('produces JSON text, readable in redis-cli', () => {
-    const payload = richCodec.encode({ when: new Date(0) }, 'misc');
+    const payload = devalueCodec.encode({ when: new Date(0) }, 'misc');
     expect(typeof payload).toBe('string');
     expect(() => JSON.parse(payload as string)).not.toThrow();
   });
@@ -63,7 +63,7 @@ describe('richCodec (devalue)', () => {
   ])('refuses %s, naming its path', (_kind, value, path, reason) => {
     let error: unknown;
     try {
-      richCodec.encode(value, 'misc');
+      devalueCodec.encode(value, 'misc');
     } catch (caught) {
       error = caught;
     }
@@ -74,6 +74,6 @@ describe('richCodec (devalue)', () => {
 
   it('turns devalue refusals into CodecError with the path', () => {
     const value = JSON.parse('{"inner":{"__proto__":{"polluted":1}}}');
-    expect(() => richCodec.encode(value, 'misc')).toThrow(CodecError);
+    expect(() => devalueCodec.encode(value, 'misc')).toThrow(CodecError);
   });
 });

@@ -15,7 +15,7 @@ import { CodecError } from './errors.js';
  *
  * Cost: about 2x JSON per value of a few KB, and 5-10x JSON on MB-sized values.
  */
-export const richCodec: Codec = {
+export const devalueCodec: Codec = {
   name: 'devalue',
   encode(value, path) {
     assertEncodable(value, path, 'devalue', {

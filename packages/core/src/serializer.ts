@@ -1,0 +1,30 @@
+/**
+ * Runs tasks one after the other per key: a task starts once every earlier task holding one of
+ * its keys has settled (whatever its outcome). Keys of finished tasks are forgotten, so the map
+ * never outgrows the tasks in flight. Cost: O(keys) per task.
+ */
+export class KeyedSerializer<K> {
+  readonly #tails = new Map<K, Promise<unknown>>();
+
+  /** True while a task holding one of `keys` is queued or running. */
+  busy(keys: Iterable<K>): boolean {
+    for (const key of keys) if (this.#tails.has(key)) return true;
+    return false;
+  }
+
+  /** Runs `task` after the earlier tasks of `keys`; settles as it does. */
+  run<T>(keys: Iterable<K>, task: () => Promise<T>): Promise<T> {
+    const distinct = [...new Set(keys)];
+    const previous = distinct.flatMap((key) => this.#tails.get(key) ?? []);
+    const result = previous.length === 0 ? task() : Promise.allSettled(previous).then(() => task());
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    for (const key of distinct) this.#tails.set(key, tail);
+    void tail.then(() => {
+      for (const key of distinct) if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return result;
+  }
+}

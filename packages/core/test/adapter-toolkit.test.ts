@@ -75,6 +75,9 @@ describe('storageLocation', () => {
       'redis://127.0.0.1:6379/0#app%3Abot',
     );
     expect(storageLocation('memory://store-1', '')).toBe('memory://store-1#');
+    expect(storageLocation('redis+unix:///run/redis.sock?db=2', 'p')).toBe(
+      'redis+unix:///run/redis.sock?db=2#p',
+    );
   });
 
   it('encodes the prefix, so no prefix reads as another one', () => {
@@ -84,10 +87,10 @@ describe('storageLocation', () => {
 
   it.each([
     'redis://user:secret@h:6379/0',
-    'redis://h:6379/0?prefix=x',
+    'redis://:secret@h?db=1',
     'redis://h/0#frag',
     'not a uri',
-  ])('refuses %s, which holds credentials, a query or a fragment', (backend) => {
+  ])('refuses %s, which holds credentials or a fragment', (backend) => {
     expect(() => storageLocation(backend, 'p')).toThrow(/location/);
     expect(() => storageLocation(backend, 'p')).not.toThrow(/secret/);
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DBContextStorage, StorageOptions } from '@context-storage/core';
+import { undecodablePayload } from '@context-storage/core/adapter';
 import type { ConformanceHooks } from '@context-storage/core/conformance';
 import { pauseServer, resumeServer } from '@context-storage/redis-test-servers';
 import KeyvRedis from '@keyv/redis';
@@ -47,7 +48,7 @@ export function randomNamespace(): string {
   return `ns-${randomBytes(5).toString('hex')}`;
 }
 
-const GARBAGE = { base64: Buffer.from([0xc1, 0xff, 0xfe]).toString('base64') };
+const GARBAGE = { base64: Buffer.from(undecodablePayload()).toString('base64') };
 
 /** Corrupts and reads entries through a plain Keyv on the same store and namespace. */
 function entryHooks(

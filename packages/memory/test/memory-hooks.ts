@@ -1,8 +1,6 @@
+import { undecodablePayload } from '@context-storage/core/adapter';
 import type { ConformanceHooks } from '@context-storage/core/conformance';
 import { MemoryContextStorage, type MemoryEntry } from '../src/index.js';
-
-// Bytes that neither JSON (invalid UTF-8) nor MessagePack (0xc1 is never used) can decode.
-const GARBAGE = new Uint8Array([0xc1, 0xff, 0xfe, 0x00]);
 
 function asMemory(storage: unknown): MemoryContextStorage {
   if (!(storage instanceof MemoryContextStorage)) throw new TypeError('not a memory storage');
@@ -28,8 +26,8 @@ export const memoryHooks: ConformanceHooks = {
     const entry = entryOf(storage, id);
     if (entry === undefined) throw new Error(`nothing stored under ${id}`);
     if (target === 'main') entry.version = Number.NaN;
-    else if (target === 'misc') entry.misc = GARBAGE;
-    else entry.items[target.field].set(target.turnId, GARBAGE);
+    else if (target === 'misc') entry.misc = undecodablePayload();
+    else entry.items[target.field].set(target.turnId, undecodablePayload());
   },
   async readRaw(storage, id) {
     // What a client of the store would see: an expired entry is gone, as in Redis.

@@ -62,9 +62,10 @@ export class DBContextStorage implements AsyncDisposable {
   readonly ttlMs: number | undefined;
   /** Turn items loaded with a context, per field. */
   readonly latest: LoadWindows;
+  /** How many times `update` retries after a conflict, unless a call says otherwise. */
+  readonly updateRetries: number;
   /** The adapter's primitives. */
   protected readonly driver: ContextStorageDriver;
-  readonly #updateRetries: number;
   readonly #binding: ContextBinding;
   /**
    * Version-checked writes per id, one after the other, when the backend cannot check and write
@@ -88,7 +89,7 @@ export class DBContextStorage implements AsyncDisposable {
     this.codec = options.codec ?? jsonCodec;
     this.ttlMs = checkTtl(options.ttlMs, this.capabilities, this.name) ?? undefined;
     this.latest = resolveWindows(options.latest, uniformWindows(DEFAULT_LATEST));
-    this.#updateRetries = checkCount(
+    this.updateRetries = checkCount(
       options.updateRetries ?? DEFAULT_UPDATE_RETRIES,
       'updateRetries',
     );
@@ -224,7 +225,7 @@ export class DBContextStorage implements AsyncDisposable {
     options: UpdateOptions = {},
   ): Promise<Context> {
     assertContextId(id);
-    const retries = checkCount(options.retries ?? this.#updateRetries, 'retries');
+    const retries = checkCount(options.retries ?? this.updateRetries, 'retries');
     const ttlMs = this.#effectiveTtl(options.ttlMs);
     const windows = resolveWindows(options.latest, this.latest);
     return this.#run(async () => {

@@ -15,6 +15,7 @@ const ERROR_CODES = [
   'CLOSED',
   'INVALID_ARGUMENT',
   'UNSUPPORTED',
+  'PERMISSION',
 ] as const;
 const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
@@ -200,6 +201,26 @@ export class UnknownSchemeError extends ContextStorageError {
     );
     this.scheme = scheme;
     this.packageName = packageName;
+  }
+}
+
+/**
+ * The backend refused an operation to this user: a Redis ACL rule (`NOPERM`), a SQL role without
+ * the privilege. Retrying does not help; granting does, and {@link PermissionError.grant} says
+ * what to grant when the backend told.
+ */
+export class PermissionError extends ContextStorageError {
+  /** What to grant, in the backend's own terms (`+evalsha`, `~ctx::*`, `INSERT ON ...`), if known. */
+  readonly grant: string | undefined;
+
+  /**
+   * @param message - what was refused, naming what to grant
+   * @param grant - what to grant, if known
+   * @param options - `cause`: the client's error
+   */
+  constructor(message: string, grant?: string, options?: ContextStorageErrorOptions) {
+    super('PERMISSION', message, options);
+    this.grant = grant;
   }
 }
 

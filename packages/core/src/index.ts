@@ -26,6 +26,7 @@ export {
   InvalidArgumentError,
   InvalidUriError,
   isContextStorageError,
+  PermissionError,
   UnknownSchemeError,
   UnsupportedOperationError,
 } from './errors.js';

@@ -8,6 +8,7 @@ import type {
 import {
   type ClusterMasters,
   keySlot,
+  redisCallBound,
   SCRIPTS,
   scanCluster,
   scanSingleServer,
@@ -96,11 +97,7 @@ export class IoRedisConnection implements RedisConnection {
     // cluster opened from a URI has none: this is its bound).
     return boundedCall(
       promise,
-      {
-        timeoutMs: this.#options.commandTimeoutMs,
-        slackMs: 250,
-        description: this.#description,
-      },
+      redisCallBound(this.#description, this.#options.commandTimeoutMs, 250),
       what,
     );
   }

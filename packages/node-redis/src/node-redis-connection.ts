@@ -5,6 +5,7 @@ import {
   type RedisCall,
   type RedisConnection,
   type RedisReply,
+  redisCallBound,
   scanCluster,
   scanSingleServer,
 } from '@context-storage/redis-layout';
@@ -139,8 +140,8 @@ export class NodeRedisConnection implements RedisConnection {
 
   /** Awaits with an upper bound, turning transport failures into ConnectionError. */
   #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    const { commandTimeoutMs: timeoutMs, description } = this.#options;
-    return boundedCall(promise, { timeoutMs, description }, what);
+    const { commandTimeoutMs, description } = this.#options;
+    return boundedCall(promise, redisCallBound(description, commandTimeoutMs), what);
   }
 }
 

@@ -9,6 +9,7 @@ export {
   aclRefusal,
   permissionError,
   RedisPermissionError,
+  redisCallBound,
 } from './permission.js';
 export { REDIS_CAPABILITIES, RedisLayoutDriver } from './redis-driver.js';
 export {

@@ -1,13 +1,13 @@
-import { ConnectionError, type ContextStorageErrorOptions } from '@context-storage/core';
+import { type ContextStorageErrorOptions, PermissionError } from '@context-storage/core';
+import type { CallBound } from '@context-storage/core/adapter';
 import { SCRIPTS } from './scripts.js';
 
 /**
  * The Redis user may not run a command the storage needs, or may not touch its keys (a `NOPERM`
- * reply, or a script's call refused by the ACL). A `ConnectionError` (code `CONNECTION`) like
- * every refusal of the backend, told apart by its class and {@link RedisPermissionError.command}:
- * the fix is an ACL rule, not a retry.
+ * reply, or a script's call refused by the ACL): core's `PermissionError` (code `PERMISSION`),
+ * with {@link RedisPermissionError.command}. The fix is an ACL rule, not a retry.
  */
-export class RedisPermissionError extends ConnectionError {
+export class RedisPermissionError extends PermissionError {
   /**
    * The command refused, in ACL spelling (`evalsha`, `client|setname`, `type`), to grant with
    * `+<command>`; `undefined` when the keys were refused (grant `~<prefix>::*`).
@@ -20,7 +20,7 @@ export class RedisPermissionError extends ConnectionError {
    * @param options - `cause`: the client's error
    */
   constructor(message: string, command: string | undefined, options?: ContextStorageErrorOptions) {
-    super(message, options);
+    super(message, command === undefined ? undefined : `+${command}`, options);
     this.command = command;
   }
 }
@@ -91,4 +91,17 @@ export function permissionError(context: string, error: unknown): RedisPermissio
   const refusal = aclRefusal(error);
   if (refusal === undefined) return undefined;
   return new RedisPermissionError(`${context}: ${refusal.text}`, refusal.command, { cause: error });
+}
+
+/**
+ * How a binding bounds its calls: the deadline of {@link boundedCall} (with `slackMs` for a
+ * client whose own timeout should fire first), an ACL refusal read as a `RedisPermissionError`.
+ */
+export function redisCallBound(description: string, timeoutMs: number, slackMs = 0): CallBound {
+  return {
+    description,
+    timeoutMs,
+    slackMs,
+    refusal: (error, what) => permissionError(`${description} refused ${what}`, error),
+  };
 }

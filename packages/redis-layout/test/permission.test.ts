@@ -1,4 +1,4 @@
-import { ConnectionError } from '@context-storage/core';
+import { PermissionError } from '@context-storage/core';
 import { describe, expect, it } from 'vitest';
 import {
   aclRefusal,
@@ -47,13 +47,14 @@ describe('aclRefusal', () => {
     expect(aclRefusal('NOPERM')).toBeUndefined();
   });
 
-  it('makes a RedisPermissionError, a ConnectionError with its cause', () => {
+  it("makes a RedisPermissionError, core's PermissionError with its cause", () => {
     const cause = new Error("NOPERM this user has no permissions to run the 'scan' command");
     const error = permissionError('Redis at h:1 refused SCAN', cause);
     expect(error).toBeInstanceOf(RedisPermissionError);
-    expect(error).toBeInstanceOf(ConnectionError);
-    expect(error?.code).toBe('CONNECTION');
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error?.code).toBe('PERMISSION');
     expect(error?.command).toBe('scan');
+    expect(error?.grant).toBe('+scan');
     expect(error?.cause).toBe(cause);
     expect(error?.message).toBe(
       'Redis at h:1 refused SCAN: the Redis user may not run SCAN (NOPERM): grant it with +scan',

@@ -144,7 +144,7 @@ describe('TLS + ACL: a user limited to the storage prefix and the commands it ne
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(RedisPermissionError);
-    expect((error as RedisPermissionError).code).toBe('CONNECTION');
+    expect((error as RedisPermissionError).code).toBe('PERMISSION');
     expect((error as Error).message).not.toContain(PASSWORD);
     return error as RedisPermissionError;
   }

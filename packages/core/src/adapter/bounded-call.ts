@@ -1,4 +1,4 @@
-import { ConnectionError, isContextStorageError } from '../errors.js';
+import { ConnectionError, type ContextStorageError, isContextStorageError } from '../errors.js';
 import { withDeadline } from './deadline.js';
 
 /** How an adapter bounds its calls to a backend: see {@link boundedCall}. */
@@ -9,13 +9,19 @@ export interface CallBound {
   slackMs?: number;
   /** The backend as messages name it, e.g. `Redis at host:port` (never a password). */
   description: string;
+  /**
+   * Reads a failure the backend told on purpose (an ACL refusal...) as the typed error it is;
+   * `undefined` leaves it a `ConnectionError`.
+   */
+  refusal?: (error: unknown, what: string) => ContextStorageError | undefined;
 }
 
 /**
  * Awaits a call to a backend with an upper bound, and turns every failure that is not already a
  * `ContextStorageError` into a `ConnectionError` naming the backend and the call (`what`): an
- * unanswered call fails after `timeoutMs` (+ `slackMs`), any other failure keeps its cause. The
- * one place where an adapter maps transport failures, so that every adapter words them alike.
+ * unanswered call fails after `timeoutMs` (+ `slackMs`), any other failure keeps its cause
+ * (unless `refusal` reads it as another typed error). The one place where an adapter maps
+ * transport failures, so that every adapter words them alike.
  * Cost: one timer per call (none when `timeoutMs` is 0).
  *
  * Note that the operation itself goes on after the deadline: a command already sent may still
@@ -28,7 +34,7 @@ export async function boundedCall<T>(
   bound: CallBound,
   what: string,
 ): Promise<T> {
-  const { timeoutMs: ms, slackMs = 0, description } = bound;
+  const { timeoutMs: ms, slackMs = 0, description, refusal } = bound;
   try {
     return await withDeadline(
       promise,
@@ -37,8 +43,11 @@ export async function boundedCall<T>(
     );
   } catch (error) {
     if (isContextStorageError(error)) throw error;
-    throw new ConnectionError(`${description} failed ${what}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw (
+      refusal?.(error, what) ??
+      new ConnectionError(`${description} failed ${what}: ${(error as Error).message}`, {
+        cause: error,
+      })
+    );
   }
 }

@@ -71,7 +71,7 @@ export const ROWS: readonly AdapterRow[] = [
         const client = new Redis(redisUrl);
         return {
           storage: new IoRedisContextStorage(client, options),
-          isOpen: () => client.status !== 'end',
+          isOpen: () => client.status === 'ready',
           release: async () => {
             if (client.status !== 'end') await client.quit();
           },

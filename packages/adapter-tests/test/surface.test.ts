@@ -124,6 +124,7 @@ for (const row of ROWS) {
 
       it('leaves a client passed in open, unless closeClient says otherwise', async () => {
         const kept = await client.wrap({ prefix: randomId('kept') });
+        await kept.storage.len();
         await kept.storage.close();
         expect(kept.isOpen(), 'closeClient defaults to false for your client').toBe(true);
         await kept.release();

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { UriQuery } from './adapter/uri-query.js';
 import { InvalidUriError, UnknownSchemeError } from './errors.js';
 import type { DBContextStorage } from './storage.js';
 import type { AdapterOptions } from './storage-options.js';
@@ -106,7 +107,8 @@ export async function createContextStorage(
   options: CreateStorageOptions = {},
 ): Promise<DBContextStorage> {
   const scheme = uriScheme(uri);
-  const client = /[?&]client=([^&#]*)/.exec(uri)?.[1];
+  // The same query parser every adapter uses, so `client` reads alike here and there.
+  const client = UriQuery.of(uri).string('client');
   const registered = registry.get(scheme) ?? [];
   const adapter =
     client === undefined

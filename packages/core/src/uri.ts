@@ -3,25 +3,26 @@ import { InvalidUriError } from './errors.js';
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /**
- * Replaces the password of a URI (in its userinfo or a `password` query parameter) with `***`,
- * so that the URI can appear in errors, logs and pages. Works on malformed URIs too.
+ * Replaces the password of a URI (in its userinfo or a query parameter named like a secret:
+ * `password`, `sentinelPassword`, `authToken`...) and any fragment with `***`, so that the URI can
+ * appear in errors, logs and pages. Works on malformed URIs too: the userinfo is taken to end at
+ * the URI's last `@`, so a password holding a raw `/`, `?`, `#` or `@` is hidden whole (a raw `@`
+ * later in the URI makes it hide more, never less). Cost: string work only.
  */
 export function redactUri(uri: string): string {
-  const head = /^([a-z][a-z0-9+.-]*:\/\/)([^?]*)/i.exec(uri);
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(uri)?.[0];
   let redacted: string;
-  if (head === null) {
+  if (scheme === undefined) {
     // Not a well-formed URI: still hide anything shaped like user:password@.
     redacted = uri.replace(/:[^\s@]*@/g, ':***@');
   } else {
-    // The userinfo ends at the last '@' before the query: a password may hold '/', '#' or '@'.
-    const [whole, scheme, rest] = head as unknown as [string, string, string];
+    const rest = uri.slice(scheme.length);
     const at = rest.lastIndexOf('@');
-    const info = at === -1 ? '' : rest.slice(0, at);
-    const colon = info.indexOf(':');
+    const colon = rest.indexOf(':');
     redacted =
-      colon === -1
-        ? uri
-        : `${scheme}${info.slice(0, colon)}:***${rest.slice(at)}${uri.slice(whole.length)}`;
+      at !== -1 && colon !== -1 && colon < at
+        ? `${scheme}${rest.slice(0, colon)}:***${rest.slice(at)}`
+        : uri;
   }
   // A fragment may be the tail of a password holding a raw '#': never show it.
   const hash = redacted.indexOf('#');

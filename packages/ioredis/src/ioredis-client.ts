@@ -1,13 +1,11 @@
 import {
   firstConnection,
   type RedisTarget,
+  reconnectDelayMs,
   tlsConnectionOptions,
 } from '@context-storage/redis-layout';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { IoRedisClient } from './ioredis-connection.js';
-
-/** Reconnect back-off after an outage: 50 ms, 100 ms, ... at most 2 s, forever. */
-const reconnectDelay = (attempt: number) => Math.min(attempt * 50, 2_000);
 
 /**
  * Opens an ioredis client for a parsed URI and waits until it is ready, failing fast: the first
@@ -27,7 +25,7 @@ export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient
     const options: ClusterOptions = {
       lazyConnect: true,
       redisOptions: common,
-      clusterRetryStrategy: reconnectDelay,
+      clusterRetryStrategy: reconnectDelayMs,
       enableOfflineQueue: true,
       slotsRefreshTimeout: target.connectTimeoutMs,
       // Node addresses come from CLUSTER SLOTS as IPs; TLS checks the name given in the URI.
@@ -44,7 +42,7 @@ export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient
       ...(sentinel.username === undefined ? {} : { sentinelUsername: sentinel.username }),
       ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
       ...(target.tls === undefined ? {} : { enableTLSForSentinelMode: true }),
-      sentinelRetryStrategy: reconnectDelay,
+      sentinelRetryStrategy: reconnectDelayMs,
       db: target.db,
     });
   } else {
@@ -78,7 +76,7 @@ function commonOptions(target: RedisTarget): RedisOptions {
     // command timeout, instead of failing at once after a number of retries.
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
-    retryStrategy: reconnectDelay,
+    retryStrategy: reconnectDelayMs,
     ...(target.username === undefined ? {} : { username: target.username }),
     ...(target.password === undefined ? {} : { password: target.password }),
     ...(target.clientName === undefined ? {} : { connectionName: target.clientName }),

@@ -6,8 +6,11 @@ import type {
   RedisReply,
 } from '@context-storage/redis-layout';
 import {
+  asBuffer,
   type ClusterMasters,
   keySlot,
+  type RedisConnectionSettings,
+  type RedisEndpoint,
   redisCallBound,
   SCRIPTS,
   scanCluster,
@@ -21,14 +24,6 @@ export type IoRedisClient = Redis | Cluster;
 type Pipeline = ReturnType<Redis['pipeline']>;
 type ScriptCaller = (key: string, ...args: (string | Uint8Array)[]) => unknown;
 
-/** Options of {@link IoRedisConnection}. */
-export interface IoRedisConnectionOptions {
-  /** Upper bound of every call, in ms (0: none); a call unanswered then fails with ConnectionError. */
-  commandTimeoutMs: number;
-  /** Whether `close()` quits the client (false for a client the user passed in). */
-  ownsClient: boolean;
-}
-
 /**
  * The redis-layout binding over ioredis: pipelines (one per node on a cluster, sent in
  * parallel), the layout's scripts as ioredis custom commands (EVALSHA, EVAL on first use or
@@ -36,27 +31,16 @@ export interface IoRedisConnectionOptions {
  */
 export class IoRedisConnection implements RedisConnection {
   readonly name = 'ioredis';
-  readonly location: string;
   readonly client: IoRedisClient;
-  readonly #options: IoRedisConnectionOptions;
-  /** How the server reads in messages: `Redis at host:port` (never a password). */
-  readonly #description: string;
+  readonly #settings: RedisConnectionSettings;
 
   /**
    * @param client - a connected (or connecting) ioredis client
-   * @param options - timeout, ownership, description
+   * @param settings - timeout, ownership, description
    */
-  constructor(client: IoRedisClient, options: IoRedisConnectionOptions) {
+  constructor(client: IoRedisClient, settings: RedisConnectionSettings) {
     this.client = client;
-    this.#options = options;
-    this.location = locationOf(client);
-    this.#description = isCluster(client)
-      ? 'the Redis cluster'
-      : client.options.sentinels
-        ? `the Redis master "${client.options.name}" (via sentinel)`
-        : client.options.path
-          ? `Redis at ${client.options.path}`
-          : `Redis at ${client.options.host}:${client.options.port}`;
+    this.#settings = settings;
     withScripts(client);
   }
 
@@ -83,9 +67,13 @@ export class IoRedisConnection implements RedisConnection {
   }
 
   async close(): Promise<void> {
-    if (!this.#options.ownsClient) return;
+    if (!this.#settings.ownsClient) return;
+    // QUIT resolves on the server's OK, before the socket is closed: wait for the 'end' too, so
+    // that a closed storage has really let its connection go.
+    const ended = new Promise<void>((resolve) => this.client.once('end', () => resolve()));
     try {
       await this.#bounded(this.client.quit(), 'QUIT');
+      await this.#bounded(ended, 'the end of the connection');
     } catch {
       this.client.disconnect();
     }
@@ -97,7 +85,7 @@ export class IoRedisConnection implements RedisConnection {
     // cluster opened from a URI has none: this is its bound).
     return boundedCall(
       promise,
-      redisCallBound(this.#description, this.#options.commandTimeoutMs, 250),
+      redisCallBound(this.#settings.description, this.#settings.commandTimeoutMs, 250),
       what,
     );
   }
@@ -217,7 +205,7 @@ function issue(target: Pipeline | IoRedisClient, call: RedisCall): unknown {
     const methods = target as unknown as Record<string, ScriptCaller | undefined>;
     const caller = methods[`${call.script.name}Buffer`];
     if (caller === undefined) throw new Error(`script ${call.script.name} is not defined`);
-    return caller.call(target, call.key, ...call.args.map(toBuffer));
+    return caller.call(target, call.key, ...call.args.map(asBuffer));
   }
   switch (call.command) {
     case 'HMGET':
@@ -232,35 +220,37 @@ function issue(target: Pipeline | IoRedisClient, call: RedisCall): unknown {
   }
 }
 
-function toBuffer(arg: string | Uint8Array): string | Buffer {
-  return typeof arg === 'string' || Buffer.isBuffer(arg)
-    ? arg
-    : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
-}
-
 /** A reply error from the server (WRONGTYPE, NOPERM, OOM...), as opposed to a transport failure. */
 function isServerRefusal(error: Error): boolean {
   return error.name === 'ReplyError';
 }
 
-/** Where a client's data lives, without credentials: equal for two clients of the same data. */
-function locationOf(client: IoRedisClient): string {
+/**
+ * Where a client points, from its options (a cluster: the seed list it was created with, kept by
+ * ioredis outside its public types), for the storage's location.
+ */
+export function ioredisEndpoint(client: IoRedisClient): RedisEndpoint {
   if (isCluster(client)) {
-    // The seed list the cluster was created with (kept by ioredis, not in its public types).
-    const seeds = ((client as unknown as { startupNodes?: unknown[] }).startupNodes ?? [])
-      .map((node) => {
-        if (typeof node !== 'object' || node === null) return String(node);
-        const { host, port } = node as { host?: string; port?: number };
-        return `${host ?? 'localhost'}:${port ?? 6379}`;
-      })
-      .sort();
-    return `redis+cluster://${seeds.join(',')}`;
+    const seeds = ((client as unknown as { startupNodes?: unknown[] }).startupNodes ?? []).map(
+      (node) => {
+        const { host, port } = (typeof node === 'object' && node !== null ? node : {}) as {
+          host?: string;
+          port?: number;
+        };
+        return { host: host ?? 'localhost', port: port ?? 6379 };
+      },
+    );
+    return { topology: 'cluster', seeds };
   }
   const { options } = client;
   const db = options.db ?? 0;
-  if (options.sentinels) return `redis+sentinel://${options.name}/${db}`;
-  if (options.path) return `redis+unix://${options.path}?db=${db}`;
-  return `redis://${options.host ?? 'localhost'}:${options.port ?? 6379}/${db}`;
+  if (options.sentinels) return { topology: 'sentinel', masterName: options.name ?? '', db };
+  if (options.path) return { topology: 'unix', socketPath: options.path, db };
+  return {
+    topology: 'standalone',
+    node: { host: options.host ?? 'localhost', port: options.port ?? 6379 },
+    db,
+  };
 }
 
 function isCluster(client: IoRedisClient): client is Cluster {

@@ -1,17 +1,23 @@
-import { DBContextStorage } from '@context-storage/core';
 import {
-  DEFAULT_PREFIX,
-  parseRedisUri,
-  RedisKeyspace,
-  RedisLayoutDriver,
+  openRedisStorage,
+  type RedisBinding,
+  RedisContextStorage,
   type RedisStorageOptions,
-  uriStorageOptions,
 } from '@context-storage/redis-layout';
 import { connectIoRedis } from './ioredis-client.js';
-import { type IoRedisClient, IoRedisConnection } from './ioredis-connection.js';
+import { type IoRedisClient, IoRedisConnection, ioredisEndpoint } from './ioredis-connection.js';
 
 /** Options of an {@link IoRedisContextStorage}. */
 export type IoRedisStorageOptions = RedisStorageOptions;
+
+/** What is particular to ioredis; the rest is redis-layout's skeleton. */
+const IOREDIS: RedisBinding<IoRedisClient> = {
+  name: 'ioredis',
+  connect: connectIoRedis,
+  connection: (client, settings) => new IoRedisConnection(client, settings),
+  endpointOf: ioredisEndpoint,
+  destroy: (client) => client.disconnect(),
+};
 
 /**
  * Context storage on Redis through ioredis: one hash per context, loads and saves of one round
@@ -21,12 +27,7 @@ export type IoRedisStorageOptions = RedisStorageOptions;
  * Open it from a URI with {@link IoRedisContextStorage.connect} (it then owns the client), or
  * wrap a `Redis` / `Cluster` you created with `new IoRedisContextStorage(client, options)`.
  */
-export class IoRedisContextStorage extends DBContextStorage {
-  /** The ioredis client. */
-  readonly client: IoRedisClient;
-  /** The key prefix. */
-  readonly prefix: string;
-
+export class IoRedisContextStorage extends RedisContextStorage<IoRedisClient> {
   /**
    * Wraps a client; `close()` leaves it open unless `closeClient` is set.
    *
@@ -35,38 +36,20 @@ export class IoRedisContextStorage extends DBContextStorage {
    * @throws `InvalidArgumentError` for a bad prefix
    */
   constructor(client: IoRedisClient, options: IoRedisStorageOptions = {}) {
-    super(ioredisDriver(client, options), options);
-    this.client = client;
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    super(IOREDIS, client, options);
   }
 
   /**
    * Connects to the Redis of a URI (grammar in the README) and opens a storage that owns the
-   * client. Fails fast: a server that cannot be reached rejects within `connectTimeoutMs` with
-   * the real cause (refused, wrong password, TLS failure, no answer).
+   * client; the code's `options` win over the URI's. Fails fast: a server that cannot be reached
+   * rejects within `connectTimeoutMs` with the real cause (refused, wrong password, TLS failure,
+   * no answer); later calls are bounded by `commandTimeoutMs` (ioredis's own `commandTimeout`).
    *
-   * @throws `InvalidUriError`, `ConnectionError`
+   * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`
    */
-  static async connect(
-    uri: string,
-    options: IoRedisStorageOptions = {},
-  ): Promise<IoRedisContextStorage> {
-    const target = parseRedisUri(uri);
-    const merged = uriStorageOptions(target, options);
-    const client = await connectIoRedis(target);
-    try {
+  static connect(uri: string, options: IoRedisStorageOptions = {}): Promise<IoRedisContextStorage> {
+    return openRedisStorage(IOREDIS, uri, options, (client, merged) => {
       return new IoRedisContextStorage(client, merged);
-    } catch (error) {
-      client.disconnect();
-      throw error;
-    }
+    });
   }
-}
-
-function ioredisDriver(client: IoRedisClient, options: IoRedisStorageOptions): RedisLayoutDriver {
-  const connection = new IoRedisConnection(client, {
-    commandTimeoutMs: options.commandTimeoutMs ?? 5_000,
-    ownsClient: options.closeClient ?? false,
-  });
-  return new RedisLayoutDriver(connection, new RedisKeyspace(options.prefix ?? DEFAULT_PREFIX));
 }

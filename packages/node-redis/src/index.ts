@@ -3,7 +3,7 @@ import { contextStorageAdapter } from './adapter.js';
 
 export { RedisPermissionError } from '@context-storage/redis-layout';
 export { contextStorageAdapter } from './adapter.js';
-export { type ConnectedNodeRedis, connectNodeRedis } from './node-redis-client.js';
+export { connectNodeRedis } from './node-redis-client.js';
 export {
   type NodeRedisClient,
   type NodeRedisCluster,
@@ -11,7 +11,11 @@ export {
   type NodeRedisSentinel,
   type NodeRedisSingleClient,
 } from './node-redis-connection.js';
-export { NodeRedisContextStorage, type NodeRedisStorageOptions } from './node-redis-storage.js';
+export {
+  NodeRedisContextStorage,
+  type NodeRedisStorageOptions,
+  nodeRedisEndpoint,
+} from './node-redis-storage.js';
 
 // Importing the package is enough for createContextStorage('redis://...') to find it.
 registerAdapter(contextStorageAdapter);

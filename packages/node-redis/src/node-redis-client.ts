@@ -3,6 +3,7 @@ import {
   aclRefusal,
   firstConnection,
   type RedisTarget,
+  reconnectDelayMs,
   tlsConnectionOptions,
 } from '@context-storage/redis-layout';
 import type {
@@ -11,15 +12,6 @@ import type {
   NodeRedisSentinel,
   NodeRedisSingleClient,
 } from './node-redis-connection.js';
-
-/** Reconnect back-off after an outage: 50 ms, 100 ms, ... at most 2 s, forever. */
-const reconnectDelay = (retries: number) => Math.min((retries + 1) * 50, 2_000);
-
-/** A connected client and where its data lives (without credentials). */
-export interface ConnectedNodeRedis {
-  client: NodeRedisClient;
-  location: string;
-}
 
 /**
  * Opens a node-redis client for a parsed URI and waits until it is ready, failing fast. node-redis
@@ -31,11 +23,11 @@ export interface ConnectedNodeRedis {
  * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files or a
  * replica role (the storage writes, so it needs the master)
  */
-export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNodeRedis> {
+export async function connectNodeRedis(target: RedisTarget): Promise<NodeRedisClient> {
   const redis = await import('redis');
   let connected = false;
   const reconnectStrategy = (retries: number, cause: Error) =>
-    connected ? reconnectDelay(retries) : cause;
+    connected ? reconnectDelayMs(retries + 1) : cause;
   const socket = {
     connectTimeout: target.connectTimeoutMs,
     reconnectStrategy,
@@ -56,7 +48,6 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
   };
 
   let client: NodeRedisClient;
-  let location: string;
   if (target.topology === 'cluster') {
     client = redis.createCluster({
       rootNodes: target.nodes.map((node) => ({ socket: { host: node.host, port: node.port } })),
@@ -64,10 +55,6 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
       RESP: 2,
       commandOptions: { timeout: 0 },
     }) as unknown as NodeRedisCluster;
-    location = `redis+cluster://${target.nodes
-      .map((node) => hostPort(node))
-      .sort()
-      .join(',')}`;
   } else if (target.topology === 'sentinel') {
     const sentinel = target.sentinel;
     if (sentinel.role === 'replica') {
@@ -85,7 +72,6 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
       RESP: 2,
       commandOptions: { timeout: 0 },
     }) as unknown as NodeRedisSentinel;
-    location = `redis+sentinel://${sentinel.masterName}/${target.db}`;
   } else {
     const node = target.nodes[0];
     client = redis.createClient({
@@ -96,10 +82,6 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
           ? { ...socket, host: node!.host, port: node!.port }
           : { ...socket, path: target.socketPath },
     }) as unknown as NodeRedisSingleClient;
-    location =
-      target.socketPath === undefined
-        ? `redis://${hostPort(node!)}/${target.db}`
-        : `redis+unix://${target.socketPath}?db=${target.db}`;
   }
   // Errors after the first connection (an outage) must not crash the process: calls report them.
   // Before it, the last one is kept: a cluster's connect() rejects with "All the root nodes are
@@ -123,11 +105,7 @@ export async function connectNodeRedis(target: RedisTarget): Promise<ConnectedNo
     ),
     () => client.destroy(),
   );
-  return { client, location };
-}
-
-function hostPort(node: { host: string; port: number }): string {
-  return node.host.includes(':') ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`;
+  return client;
 }
 
 function tlsSocketOptions(target: RedisTarget): Record<string, unknown> {

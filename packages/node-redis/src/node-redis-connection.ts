@@ -1,9 +1,11 @@
 import { boundedCall } from '@context-storage/core/adapter';
 import {
+  asBuffer,
   type ClusterMasters,
   type KeyPage,
   type RedisCall,
   type RedisConnection,
+  type RedisConnectionSettings,
   type RedisReply,
   redisCallBound,
   scanCluster,
@@ -33,18 +35,6 @@ export function nodeRedisKind(client: NodeRedisClient): NodeRedisKind {
   return 'client';
 }
 
-/** Options of {@link NodeRedisConnection}. */
-export interface NodeRedisConnectionOptions {
-  /** Upper bound of every call, in ms (0: none); a call unanswered then fails with ConnectionError. */
-  commandTimeoutMs: number;
-  /** Whether `close()` closes the client (false for a client the user passed in). */
-  ownsClient: boolean;
-  /** Where the data lives, without credentials (see `RedisConnection.location`). */
-  location: string;
-  /** How the server reads in messages. */
-  description: string;
-}
-
 type Args = (string | Buffer)[];
 
 /**
@@ -55,21 +45,19 @@ type Args = (string | Buffer)[];
  */
 export class NodeRedisConnection implements RedisConnection {
   readonly name = 'node-redis';
-  readonly location: string;
   readonly client: NodeRedisClient;
-  readonly #options: NodeRedisConnectionOptions;
+  readonly #options: RedisConnectionSettings;
   /** Which kind of client it is, told once: every call is routed by it. */
   readonly #kind: NodeRedisKind;
 
   /**
    * @param client - a connected node-redis client, cluster or sentinel
-   * @param options - timeout, ownership, location
+   * @param options - timeout, ownership, description
    */
-  constructor(client: NodeRedisClient, options: NodeRedisConnectionOptions) {
+  constructor(client: NodeRedisClient, options: RedisConnectionSettings) {
     this.client = client;
     this.#kind = nodeRedisKind(client);
     this.#options = options;
-    this.location = options.location;
   }
 
   async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
@@ -116,7 +104,7 @@ export class NodeRedisConnection implements RedisConnection {
     if (call.kind === 'command') {
       return (await this.#send(call.key, [call.command, call.key, ...call.args])) as RedisReply;
     }
-    const args: Args = ['1', call.key, ...call.args.map(toBuffer)];
+    const args: Args = ['1', call.key, ...call.args.map(asBuffer)];
     try {
       return (await this.#send(call.key, ['EVALSHA', call.script.sha1, ...args])) as RedisReply;
     } catch (error) {
@@ -188,12 +176,6 @@ function clusterMasters(cluster: NodeRedisCluster): ClusterMasters {
  * flat `[field, value, ...]` arrays (RESP_TYPES.MAP, 37 '%'), as on RESP2.
  */
 const BUFFERS = { 36: Buffer, 37: Array } as const;
-
-function toBuffer(arg: string | Uint8Array): string | Buffer {
-  return typeof arg === 'string' || Buffer.isBuffer(arg)
-    ? arg
-    : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
-}
 
 /**
  * A reply error from the server (WRONGTYPE, NOPERM, NOSCRIPT...), not a transport failure:

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { DBContextStorage } from '@context-storage/core';
+import { InvalidArgumentError } from '@context-storage/core';
 import {
-  DEFAULT_PREFIX,
-  parseRedisUri,
-  RedisKeyspace,
-  RedisLayoutDriver,
+  openRedisStorage,
+  type RedisBinding,
+  RedisContextStorage,
+  type RedisEndpoint,
   type RedisStorageOptions,
-  uriStorageOptions,
 } from '@context-storage/redis-layout';
 import { connectNodeRedis } from './node-redis-client.js';
 import {
@@ -18,14 +16,16 @@ import {
 } from './node-redis-connection.js';
 
 /** Options of a {@link NodeRedisContextStorage}. */
-export interface NodeRedisStorageOptions extends RedisStorageOptions {
-  /**
-   * Identifies the data the client reaches (see `DBContextStorage#location`). Derived from the
-   * client when omitted; give it for a sentinel client you created, whose options node-redis
-   * does not expose (e.g. `redis+sentinel://mymaster/0`).
-   */
-  location?: string;
-}
+export type NodeRedisStorageOptions = RedisStorageOptions;
+
+/** What is particular to node-redis; the rest is redis-layout's skeleton. */
+const NODE_REDIS: RedisBinding<NodeRedisClient> = {
+  name: 'node-redis',
+  connect: connectNodeRedis,
+  connection: (client, settings) => new NodeRedisConnection(client, settings),
+  endpointOf: nodeRedisEndpoint,
+  destroy: (client) => void client.destroy(),
+};
 
 /**
  * Context storage on Redis through node-redis (`redis` / `@redis/client`), on the same data layout
@@ -37,88 +37,65 @@ export interface NodeRedisStorageOptions extends RedisStorageOptions {
  * wrap a client, cluster or sentinel you created and connected with
  * `new NodeRedisContextStorage(client, options)`.
  */
-export class NodeRedisContextStorage extends DBContextStorage {
-  /** The node-redis client, cluster or sentinel. */
-  readonly client: NodeRedisClient;
-  /** The key prefix. */
-  readonly prefix: string;
-
+export class NodeRedisContextStorage extends RedisContextStorage<NodeRedisClient> {
   /**
    * Wraps a connected client; `close()` leaves it open unless `closeClient` is set.
    *
    * @param client - from `createClient`, `createCluster` or `createSentinel`, connected
-   * @param options - prefix, timeout, ownership and the common storage options
-   * @throws `InvalidArgumentError` for a bad prefix
+   * @param options - prefix, timeout, ownership and the common storage options; for a sentinel
+   *   client, `endpoint: { topology: 'sentinel', masterName, db }` (node-redis does not expose it)
+   * @throws `InvalidArgumentError` for a bad prefix, or a sentinel client without `endpoint`
    */
   constructor(client: NodeRedisClient, options: NodeRedisStorageOptions = {}) {
-    super(nodeRedisDriver(client, options, describeClient(client)), options);
-    this.client = client;
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    super(NODE_REDIS, client, options);
   }
 
   /**
    * Connects to the Redis of a URI (grammar in the README) and opens a storage that owns the
-   * client. Fails fast: a server that cannot be reached rejects within `connectTimeoutMs` with
-   * the real cause (refused, wrong password, TLS failure, no answer).
+   * client; the code's `options` win over the URI's. Fails fast: a server that cannot be reached
+   * rejects within `connectTimeoutMs` with the real cause (refused, wrong password, TLS failure,
+   * no answer); later calls are bounded by `commandTimeoutMs`.
    *
-   * @throws `InvalidUriError`, `ConnectionError`
+   * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`
    */
-  static async connect(
+  static connect(
     uri: string,
     options: NodeRedisStorageOptions = {},
   ): Promise<NodeRedisContextStorage> {
-    const target = parseRedisUri(uri);
-    const merged = uriStorageOptions(target, options);
-    const { client, location } = await connectNodeRedis(target);
-    try {
-      return new NodeRedisContextStorage(client, { location, ...merged });
-    } catch (error) {
-      client.destroy();
-      throw error;
-    }
+    return openRedisStorage(NODE_REDIS, uri, options, (client, merged) => {
+      return new NodeRedisContextStorage(client, merged);
+    });
   }
 }
 
-function nodeRedisDriver(
-  client: NodeRedisClient,
-  options: NodeRedisStorageOptions,
-  derived: { location: string; description: string },
-): RedisLayoutDriver {
-  const connection = new NodeRedisConnection(client, {
-    commandTimeoutMs: options.commandTimeoutMs ?? 5_000,
-    ownsClient: options.closeClient ?? false,
-    location: options.location ?? derived.location,
-    description: derived.description,
-  });
-  return new RedisLayoutDriver(connection, new RedisKeyspace(options.prefix ?? DEFAULT_PREFIX));
-}
-
-/** Location and description of a client passed in, from what node-redis exposes. */
-function describeClient(client: NodeRedisClient): { location: string; description: string } {
-  if (nodeRedisKind(client) === 'cluster') {
-    const masters = (client as NodeRedisCluster).masters.map((node) => `${node.host}:${node.port}`);
-    return {
-      location: `redis+cluster://${masters.sort().join(',')}`,
-      description: 'the Redis cluster',
-    };
+/**
+ * Where a client passed in points, from what node-redis exposes: a client's socket options, a
+ * cluster's root nodes (the seeds it was created with).
+ *
+ * @throws `InvalidArgumentError` for a sentinel client, whose options node-redis keeps private
+ */
+export function nodeRedisEndpoint(client: NodeRedisClient): RedisEndpoint {
+  const kind = nodeRedisKind(client);
+  if (kind === 'cluster') {
+    const roots = (client as NodeRedisCluster)._options.rootNodes ?? [];
+    const seeds = roots.map((root) => {
+      const socket = (root.socket ?? {}) as { host?: string; port?: number };
+      return { host: socket.host ?? 'localhost', port: socket.port ?? 6379 };
+    });
+    return { topology: 'cluster', seeds };
   }
-  const options = (client as Partial<NodeRedisSingleClient>).options;
-  if (options === undefined) {
-    // A sentinel client does not expose its options: without `location`, only this storage
-    // object counts as this data.
-    return {
-      location: `redis+sentinel://unknown-${randomUUID()}`,
-      description: 'the Redis master (via sentinel)',
-    };
+  if (kind === 'sentinel') {
+    throw new InvalidArgumentError(
+      "node-redis does not expose a sentinel client's master: give it as the option endpoint: { topology: 'sentinel', masterName: 'mymaster', db: 0 }",
+    );
   }
-  const socket = (options.socket ?? {}) as { host?: string; port?: number; path?: string };
-  const db = options.database ?? 0;
-  if (socket.path !== undefined) {
-    return {
-      location: `redis+unix://${socket.path}?db=${db}`,
-      description: `Redis at ${socket.path}`,
-    };
-  }
-  const address = `${socket.host ?? 'localhost'}:${socket.port ?? 6379}`;
-  return { location: `redis://${address}/${db}`, description: `Redis at ${address}` };
+  const options = (client as NodeRedisSingleClient).options;
+  const socket = (options?.socket ?? {}) as { host?: string; port?: number; path?: string };
+  const db = options?.database ?? 0;
+  if (socket.path !== undefined) return { topology: 'unix', socketPath: socket.path, db };
+  return {
+    topology: 'standalone',
+    node: { host: socket.host ?? 'localhost', port: socket.port ?? 6379 },
+    db,
+  };
 }

@@ -48,15 +48,10 @@ export interface RedisConnection {
   /** Client name, for messages: `ioredis`, `node-redis`. */
   readonly name: string;
   /**
-   * The server (or cluster, or sentinel master) and database this connection reaches, without
-   * credentials, e.g. `redis://127.0.0.1:6379/0`: equal for two connections to the same data.
-   */
-  readonly location: string;
-  /**
    * Sends the calls in ONE round trip (on a cluster, one pipeline per master serving their keys'
    * slots as Redis computes them, {@link keySlot}, sent in parallel; a redirection, MOVED or ASK,
-   * is followed, never returned) and resolves one reply per call, in order. Scripts run with EVALSHA, falling back to EVAL when the
-   * server does not know the script yet. A call the server refused yields an `Error` in its slot.
+   * is followed, never returned) and resolves one reply per call, in order. Scripts run with
+   * EVALSHA, falling back to EVAL when the server does not know the script yet. A call the server refused yields an `Error` in its slot.
    *
    * @throws `ConnectionError` when the server cannot be reached or does not answer in time
    */
@@ -71,4 +66,16 @@ export interface RedisConnection {
   scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage>;
   /** Closes the connection if the adapter owns it (not a client the user passed in). */
   close(): Promise<void>;
+}
+
+/** A payload or argument as the clients want it: text as is, bytes as a Buffer (no copy). */
+export function asBuffer(arg: string | Uint8Array): string | Buffer {
+  return typeof arg === 'string' || Buffer.isBuffer(arg)
+    ? arg
+    : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
+}
+
+/** Reconnect back-off after an outage, by attempt (1, 2, ...): 50 ms, 100 ms, ... at most 2 s. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(attempt * 50, 2_000);
 }

@@ -1,8 +1,18 @@
 export { type ClusterMaster, type ClusterMasters, scanCluster } from './cluster-listing.js';
-export { firstConnection, type RedisStorageOptions, uriStorageOptions } from './connect-options.js';
-export type { KeyPage, LuaScript, RedisCall, RedisConnection, RedisReply } from './connection.js';
+export {
+  asBuffer,
+  type KeyPage,
+  type LuaScript,
+  type RedisCall,
+  type RedisConnection,
+  type RedisReply,
+  reconnectDelayMs,
+} from './connection.js';
+export { firstConnection } from './first-connection.js';
 export { CLUSTER_SLOTS, keySlot } from './key-slot.js';
 export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';
+export { ITEM_TAGS, itemField, MAIN_FIELD, MAIN_FIELDS, parseItemField } from './layout.js';
+export { LOAD_CONTEXT, loadContextArgs, parseLoadContext } from './load-context.js';
 export { badCursor, type ScanPage, scanSingleServer } from './master-scan.js';
 export {
   type AclRefusal,
@@ -13,9 +23,23 @@ export {
 } from './permission.js';
 export { REDIS_CAPABILITIES, RedisLayoutDriver } from './redis-driver.js';
 export {
+  endpointBackend,
+  endpointDescription,
+  hostPort,
+  type RedisEndpoint,
+  targetEndpoint,
+} from './redis-endpoint.js';
+export {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  openRedisStorage,
+  type RedisBinding,
+  type RedisConnectionSettings,
+  RedisContextStorage,
+  type RedisStorageOptions,
+} from './redis-storage.js';
+export {
   parseRedisUri,
   REDIS_SCHEMES,
-  REDIS_URI_GRAMMAR,
   type RedisClientName,
   type RedisClusterTarget,
   type RedisNode,
@@ -25,12 +49,7 @@ export {
   type RedisTarget,
   type RedisTlsOptions,
 } from './redis-uri.js';
-export {
-  ITEM_TAGS,
-  itemField,
-  LOAD_CONTEXT,
-  MAIN_FIELDS,
-  SCRIPTS,
-  WRITE_CONTEXT,
-} from './scripts.js';
+export { REDIS_URI_GRAMMAR } from './redis-uri-grammar.js';
+export { SCRIPTS } from './scripts.js';
 export { tlsConnectionOptions } from './tls-files.js';
+export { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';

@@ -17,8 +17,10 @@ import type {
 } from '@context-storage/core/adapter';
 import type { RedisCall, RedisConnection, RedisReply } from './connection.js';
 import type { RedisKeyspace } from './keyspace.js';
+import { asArray, asBytes, bytesText, emptyItems, itemField, parseItemField } from './layout.js';
+import { LOAD_CONTEXT, loadContextArgs, parseLoadContext } from './load-context.js';
 import { permissionError } from './permission.js';
-import { ITEM_TAGS, itemField, LOAD_CONTEXT, WRITE_CONTEXT } from './scripts.js';
+import { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';
 
 /** Redis expires keys itself and runs each script atomically, for every client of the server. */
 export const REDIS_CAPABILITIES: StorageCapabilities = Object.freeze({
@@ -32,12 +34,10 @@ const CLEAR_BATCH = 500;
 /** Keys per SCAN page when counting or clearing. */
 const SCAN_COUNT = 1000;
 
-const text = new TextDecoder();
-
 /**
- * The context-storage primitives over the one Redis layout: a hash per context at
- * `<prefix>::<id>` holding `version`, `turn`, `created`, `updated`, `expires`, `misc`, `framework`
- * and one field per turn item (`l:7`, `q:7`, `r:7`). Loads and saves are one script call on one
+ * The context-storage primitives over the one Redis layout (its vocabulary: `layout.ts`): a hash
+ * per context at `<prefix>::<id>` holding the main fields and one field per turn item (`l:7`,
+ * `q:7`, `r:7`). Loads and saves are one script call on one
  * key each, so they cost one round trip whatever the dialog length and never cross slots; batches
  * are one pipeline; `count`, `listIds` and `clear` SCAN every master inside the prefix only.
  */
@@ -51,24 +51,22 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   /**
    * @param connection - the client binding (ioredis, node-redis)
    * @param keyspace - the storage's prefix
+   * @param location - where the data is (see `storageLocation`), derived by the storage
    */
-  constructor(connection: RedisConnection, keyspace: RedisKeyspace) {
+  constructor(connection: RedisConnection, keyspace: RedisKeyspace, location: string) {
     this.#connection = connection;
     this.#keys = keyspace;
     this.name = connection.name;
-    this.location = `${connection.location}?prefix=${encodeURIComponent(keyspace.prefix)}`;
+    this.location = location;
   }
 
   async load(ids: readonly string[], windows: LoadWindows): Promise<(StoredContext | undefined)[]> {
-    const args = TURN_FIELDS.map((field) => {
-      const window = windows[field];
-      return window === 'all' ? '-1' : String(window);
-    });
+    const args = loadContextArgs(windows);
     const replies = await this.#send(
       ids.map((id) => ({ kind: 'script', script: LOAD_CONTEXT, key: this.#keys.key(id), args })),
       ids,
     );
-    return replies.map((reply, index) => parseContext(ids[index]!, reply));
+    return replies.map((reply, index) => parseLoadContext(ids[index]!, reply));
   }
 
   async loadItems(id: string, request: ItemsRequest): Promise<Record<TurnField, StoredItems>> {
@@ -82,11 +80,12 @@ export class RedisLayoutDriver implements ContextStorageDriver {
       );
       const pairs = asArray(id, reply);
       for (let index = 0; index + 1 < pairs.length; index += 2) {
-        const item = parseItemField(bytesText(pairs[index]!));
+        const name = bytesText(pairs[index]!);
+        const item = parseItemField(name);
         if (item === undefined) continue;
         const wanted = request[item.field];
         if (wanted === 'all' || wanted?.includes(item.turnId)) {
-          out[item.field].set(item.turnId, asBytes(id, item.name, pairs[index + 1]!));
+          out[item.field].set(item.turnId, asBytes(id, name, pairs[index + 1]!));
         }
       }
       return out;
@@ -122,19 +121,11 @@ export class RedisLayoutDriver implements ContextStorageDriver {
         kind: 'script',
         script: WRITE_CONTEXT,
         key: this.#keys.key(write.id),
-        args: writeArgs(write),
+        args: writeContextArgs(write),
       })),
       writes.map((write) => write.id),
     );
-    return replies.map((reply, index) => {
-      const [applied, version] = asArray(writes[index]!.id, reply);
-      if (applied === 1) return { ok: true, version: Number(version) };
-      return {
-        ok: false,
-        actualVersion:
-          version === null || version === undefined ? undefined : Number(bytesText(version)),
-      };
-    });
+    return replies.map((reply, index) => parseWriteContext(writes[index]!.id, reply));
   }
 
   async has(ids: readonly string[]): Promise<boolean[]> {
@@ -200,110 +191,6 @@ export class RedisLayoutDriver implements ContextStorageDriver {
     });
     return replies;
   }
-}
-
-/** The ARGV of WRITE_CONTEXT for one write. */
-function writeArgs(write: ContextWrite): (string | Uint8Array)[] {
-  const { main } = write;
-  const deletes = write.delete.map(({ field, turnId }) => itemField(field, turnId));
-  if (main.expiresAt === undefined) deletes.push('expires');
-  const sets: (string | Uint8Array)[] = [
-    'turn',
-    String(main.currentTurnId),
-    'created',
-    String(main.createdAt),
-    'updated',
-    String(main.updatedAt),
-  ];
-  if (main.expiresAt !== undefined) sets.push('expires', String(main.expiresAt));
-  if (main.misc !== undefined) sets.push('misc', main.misc);
-  if (main.frameworkData !== undefined) sets.push('framework', main.frameworkData);
-  for (const { field, turnId, payload } of write.set) sets.push(itemField(field, turnId), payload);
-  return [
-    String(write.expectedVersion ?? -1),
-    write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),
-    write.replace ? '1' : '0',
-    // PEXPIRE, relative to Redis's clock, from the expiry instant (at least 1 ms: 0 means none).
-    String(main.expiresAt === undefined ? 0 : Math.max(1, main.expiresAt - Date.now())),
-    String(deletes.length),
-    ...deletes,
-    ...sets,
-  ];
-}
-
-/** Parses the reply of LOAD_CONTEXT; numbers stay unchecked (core reports bad ones as corrupt). */
-function parseContext(id: string, reply: RedisReply): StoredContext | undefined {
-  if (reply === null) return undefined;
-  const parts = asArray(id, reply);
-  const number = (index: number): number => {
-    const value = parts[index];
-    return value === null || value === undefined ? Number.NaN : Number(bytesText(value));
-  };
-  const payload = (index: number, part: string) => {
-    const value = parts[index];
-    if (value === null || value === undefined)
-      throw new CorruptDataError(id, part, 'it is missing');
-    return asBytes(id, part, value);
-  };
-  const items = emptyItems();
-  TURN_FIELDS.forEach((field, offset) => {
-    const flat = asArray(id, parts[7 + offset] ?? []);
-    for (let index = 0; index + 1 < flat.length; index += 2) {
-      const turnId = Number(bytesText(flat[index]!));
-      items[field].set(turnId, asBytes(id, `${field}[${turnId}]`, flat[index + 1]!));
-    }
-  });
-  const expires = parts[4];
-  return {
-    main: {
-      version: number(0),
-      currentTurnId: number(1),
-      createdAt: number(2),
-      updatedAt: number(3),
-      ...(expires === null || expires === undefined ? {} : { expiresAt: number(4) }),
-      misc: payload(5, 'misc'),
-      frameworkData: payload(6, 'frameworkData'),
-    },
-    items,
-  };
-}
-
-const TAG_FIELDS = new Map(TURN_FIELDS.map((field) => [ITEM_TAGS[field], field]));
-
-/** `l:7` -> labels, 7; main fields -> undefined. */
-function parseItemField(
-  name: string,
-): { field: TurnField; turnId: number; name: string } | undefined {
-  const field = TAG_FIELDS.get(name.slice(0, 1));
-  if (field === undefined || name[1] !== ':') return undefined;
-  const turnId = Number(name.slice(2));
-  return Number.isSafeInteger(turnId) && turnId >= 0 ? { field, turnId, name } : undefined;
-}
-
-function emptyItems(): Record<TurnField, StoredItems> {
-  return { labels: new Map(), requests: new Map(), responses: new Map() };
-}
-
-function asArray(id: string, reply: RedisReply | undefined): RedisReply[] {
-  if (!Array.isArray(reply)) {
-    throw new CorruptDataError(id, 'main', `unexpected reply from Redis: ${describe(reply)}`);
-  }
-  return reply;
-}
-
-function asBytes(id: string, part: string, reply: RedisReply): Uint8Array {
-  if (!(reply instanceof Uint8Array)) {
-    throw new CorruptDataError(id, part, `unexpected reply from Redis: ${describe(reply)}`);
-  }
-  return reply;
-}
-
-function bytesText(reply: RedisReply): string {
-  return reply instanceof Uint8Array ? text.decode(reply) : String(reply);
-}
-
-function describe(reply: RedisReply | undefined): string {
-  return reply === null ? 'nil' : Array.isArray(reply) ? 'an array' : typeof reply;
 }
 
 /**

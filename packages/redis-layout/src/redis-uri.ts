@@ -1,4 +1,4 @@
-import { InvalidUriError, redactUri, type StorageOptions } from '@context-storage/core';
+import { type AdapterOptions, InvalidUriError, redactUri } from '@context-storage/core';
 import { UriQuery, uriScheme } from '@context-storage/core/adapter';
 
 /** A Redis server, cluster seed or sentinel: an IPv6 host comes without its brackets. */
@@ -34,8 +34,6 @@ export interface RedisTargetCommon {
   password?: string;
   /** Logical database, 0 unless the URI names another. */
   db: number;
-  /** Key prefix of the storage, when the URI sets one. */
-  prefix?: string;
   /** Bound on the first connection, in ms. */
   connectTimeoutMs: number;
   /** Bound on each command, in ms; 0: none. */
@@ -44,8 +42,8 @@ export interface RedisTargetCommon {
   client?: RedisClientName;
   /** Connection name, sent with CLIENT SETNAME. */
   clientName?: string;
-  /** The storage options read from the query (codec, ttlMs, latest..., updateRetries). */
-  storageOptions: StorageOptions;
+  /** The options every adapter reads from the query: prefix, codec, ttlMs, latest... */
+  options: AdapterOptions;
   /** The URI with every password replaced by `***`, for logs and errors. */
   redactedUri: string;
 }
@@ -113,52 +111,9 @@ const FORMS = new Map<string, SchemeForm>([
 export const REDIS_SCHEMES: readonly string[] = [...FORMS.keys()];
 
 /**
- * The grammar of Redis URIs, as the markdown table of {@link parseRedisUri}'s documentation
- * (a test keeps the two identical), for READMEs to quote and to be checked against.
- */
-export const REDIS_URI_GRAMMAR = [
-  '| form or parameter | meaning | example |',
-  '| --- | --- | --- |',
-  '| `redis://[user[:password]@]host[:port][/db]` | one server over TCP; port 6379 and db 0 by default; an IPv6 host goes in brackets | `redis://:secret@localhost:6379/2` |',
-  '| `rediss://[user[:password]@]host[:port][/db]` | the same over TLS | `rediss://app:secret@[::1]:6380` |',
-  '| `redis+unix://[user[:password]@]/path/to/redis.sock[?db=N]` | one server over a unix socket: an empty host, so three slashes without credentials; the db is a query parameter; `rediss+unix://` is refused | `redis+unix://:secret@/run/redis/redis.sock?db=1` |',
-  '| `redis+cluster://[user[:password]@]host1[:port1],host2[:port2],...` and `rediss+cluster://...` (TLS) | a cluster through its seed nodes (port 6379 by default); only db 0 | `redis+cluster://10.0.0.1:7000,10.0.0.2:7000` |',
-  '| `redis+sentinel://[user[:password]@]s1[:port1],s2[:port2],.../masterName[/db]` and `rediss+sentinel://...` (TLS) | a master found through its sentinels (port 26379 by default); user and password are those of the master and replicas | `redis+sentinel://s1,s2:26380/mymaster/1` |',
-  '| `?prefix=P` | key prefix of the storage | `redis://localhost?prefix=bot` |',
-  '| `?connectTimeoutMs=N` | bound on the first connection in ms, default 10000 | `redis://localhost?connectTimeoutMs=2000` |',
-  '| `?commandTimeoutMs=N` | bound on each command in ms, default 5000, 0 for none | `redis://localhost?commandTimeoutMs=0` |',
-  '| `?client=ioredis\\|node-redis` | the adapter to use when both are installed | `redis://localhost?client=node-redis` |',
-  '| `?name=N` | connection name (CLIENT SETNAME) | `redis://localhost?name=bot-1` |',
-  '| `?tlsCaFile=PATH`, `?tlsCertFile=PATH&tlsKeyFile=PATH` | PEM files: CA to trust; client certificate and its key, together; TLS schemes only | `rediss://localhost?tlsCaFile=/etc/ca.pem` |',
-  '| `?tlsServerName=NAME`, `?tlsRejectUnauthorized=true\\|false` | name to check the certificate against; `false` accepts any certificate; TLS schemes only | `rediss://10.0.0.1?tlsServerName=cache.local` |',
-  '| `?sentinelUsername=U&sentinelPassword=P`, `?role=master\\|replica` | credentials of the sentinels; connect to the master (default) or a replica; sentinel schemes only | `redis+sentinel://s1/mymaster?role=replica` |',
-  '| `?codec=json\\|devalue`, `?ttlMs=N`, `?latest=N\\|all`, `?latestLabels=`, `?latestRequests=`, `?latestResponses=`, `?updateRetries=N` | storage options, as for every adapter | `redis://localhost?ttlMs=86400000&latest=all` |',
-  '| `%XX` | user, password, master name and socket path are percent-decoded: write `@ : / ? # %` in them as `%40 %3A %2F %3F %23 %25`; query values are form-encoded (`+` is a space); a raw `@` after the host, a fragment, a repeated or unknown parameter are refused | `redis://app:p%40ss@localhost` |',
-].join('\n');
-
-/**
  * Reads a Redis URI into a {@link RedisTarget}: the one parser behind the ioredis and node-redis
- * adapters, so that both accept exactly the same URIs. Pure and synchronous; no connection.
- *
- * | form or parameter | meaning | example |
- * | --- | --- | --- |
- * | `redis://[user[:password]@]host[:port][/db]` | one server over TCP; port 6379 and db 0 by default; an IPv6 host goes in brackets | `redis://:secret@localhost:6379/2` |
- * | `rediss://[user[:password]@]host[:port][/db]` | the same over TLS | `rediss://app:secret@[::1]:6380` |
- * | `redis+unix://[user[:password]@]/path/to/redis.sock[?db=N]` | one server over a unix socket: an empty host, so three slashes without credentials; the db is a query parameter; `rediss+unix://` is refused | `redis+unix://:secret@/run/redis/redis.sock?db=1` |
- * | `redis+cluster://[user[:password]@]host1[:port1],host2[:port2],...` and `rediss+cluster://...` (TLS) | a cluster through its seed nodes (port 6379 by default); only db 0 | `redis+cluster://10.0.0.1:7000,10.0.0.2:7000` |
- * | `redis+sentinel://[user[:password]@]s1[:port1],s2[:port2],.../masterName[/db]` and `rediss+sentinel://...` (TLS) | a master found through its sentinels (port 26379 by default); user and password are those of the master and replicas | `redis+sentinel://s1,s2:26380/mymaster/1` |
- * | `?prefix=P` | key prefix of the storage | `redis://localhost?prefix=bot` |
- * | `?connectTimeoutMs=N` | bound on the first connection in ms, default 10000 | `redis://localhost?connectTimeoutMs=2000` |
- * | `?commandTimeoutMs=N` | bound on each command in ms, default 5000, 0 for none | `redis://localhost?commandTimeoutMs=0` |
- * | `?client=ioredis\|node-redis` | the adapter to use when both are installed | `redis://localhost?client=node-redis` |
- * | `?name=N` | connection name (CLIENT SETNAME) | `redis://localhost?name=bot-1` |
- * | `?tlsCaFile=PATH`, `?tlsCertFile=PATH&tlsKeyFile=PATH` | PEM files: CA to trust; client certificate and its key, together; TLS schemes only | `rediss://localhost?tlsCaFile=/etc/ca.pem` |
- * | `?tlsServerName=NAME`, `?tlsRejectUnauthorized=true\|false` | name to check the certificate against; `false` accepts any certificate; TLS schemes only | `rediss://10.0.0.1?tlsServerName=cache.local` |
- * | `?sentinelUsername=U&sentinelPassword=P`, `?role=master\|replica` | credentials of the sentinels; connect to the master (default) or a replica; sentinel schemes only | `redis+sentinel://s1/mymaster?role=replica` |
- * | `?codec=json\|devalue`, `?ttlMs=N`, `?latest=N\|all`, `?latestLabels=`, `?latestRequests=`, `?latestResponses=`, `?updateRetries=N` | storage options, as for every adapter | `redis://localhost?ttlMs=86400000&latest=all` |
- * | `%XX` | user, password, master name and socket path are percent-decoded: write `@ : / ? # %` in them as `%40 %3A %2F %3F %23 %25`; query values are form-encoded (`+` is a space); a raw `@` after the host, a fragment, a repeated or unknown parameter are refused | `redis://app:p%40ss@localhost` |
- *
- * The same table is exported as {@link REDIS_URI_GRAMMAR}.
+ * adapters, so that both accept exactly the same URIs. Pure and synchronous; no connection. The
+ * grammar is {@link REDIS_URI_GRAMMAR}, the one table the READMEs quote.
  *
  * @param uri - the URI
  * @returns the target, with its password in clear and {@link RedisTargetCommon.redactedUri} for logs
@@ -166,7 +121,7 @@ export const REDIS_URI_GRAMMAR = [
  */
 export function parseRedisUri(uri: string): RedisTarget {
   const scheme = uriScheme(uri);
-  const redactedUri = redactRedisUri(uri);
+  const redactedUri = redactUri(uri);
   const fail: Fail = (reason) => {
     throw new InvalidUriError(redactedUri, reason);
   };
@@ -254,13 +209,11 @@ export function parseRedisUri(uri: string): RedisTarget {
     db,
     connectTimeoutMs: query.integer('connectTimeoutMs', 1) ?? 10_000,
     commandTimeoutMs: query.integer('commandTimeoutMs', 0) ?? 5_000,
-    storageOptions: {},
+    options: {},
     redactedUri,
   };
   const tlsOptions = readTls(query, tls);
   if (tlsOptions !== undefined) common.tls = tlsOptions;
-  const prefix = query.string('prefix');
-  if (prefix !== undefined) common.prefix = prefix;
   const client = query.choice<RedisClientName>('client', ['ioredis', 'node-redis']);
   if (client !== undefined) common.client = client;
   const clientName = query.string('name');
@@ -270,7 +223,7 @@ export function parseRedisUri(uri: string): RedisTarget {
     common.clientName = clientName;
   }
   const sentinel = readSentinelSettings(query, form === 'sentinel');
-  common.storageOptions = query.storageOptions();
+  common.options = query.commonOptions();
   query.assertAllRead();
 
   switch (form) {
@@ -286,48 +239,6 @@ export function parseRedisUri(uri: string): RedisTarget {
 }
 
 type Fail = (reason: string) => never;
-
-/** Any parameter whose (decoded) name says it holds a secret: `password`, `sentinelPassword`... */
-const SECRET_PARAM = /pass|pwd|secret/i;
-
-/**
- * Core's {@link redactUri}, plus what it cannot know: a password holding a raw `/` (everything
- * from the first `:` after the scheme to the last `@` goes, since this parser refuses a raw `@`
- * after the host), any parameter named like a password (`sentinelPassword`, `pass%77ord`), and a
- * fragment (which may be the tail of a password that held a raw `#`).
- */
-function redactRedisUri(uri: string): string {
-  let redacted = redactUri(uri);
-  const start = redacted.indexOf('://') + 3;
-  const colon = redacted.indexOf(':', start);
-  const at = redacted.lastIndexOf('@');
-  if (start > 2 && colon !== -1 && colon < at) {
-    redacted = `${redacted.slice(0, colon)}:***${redacted.slice(at)}`;
-  }
-  const hash = redacted.indexOf('#');
-  if (hash !== -1) redacted = `${redacted.slice(0, hash)}#***`;
-  const questionMark = redacted.indexOf('?');
-  if (questionMark === -1) return redacted;
-  const params = redacted
-    .slice(questionMark + 1)
-    .split('&')
-    .map((param) => {
-      const equals = param.indexOf('=');
-      if (equals === -1) return param;
-      const name = param.slice(0, equals);
-      return SECRET_PARAM.test(formDecode(name)) ? `${name}=***` : param;
-    });
-  return `${redacted.slice(0, questionMark + 1)}${params.join('&')}`;
-}
-
-/** A query parameter name as URLSearchParams decodes it, or as written if malformed. */
-function formDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
-  } catch {
-    return text;
-  }
-}
 
 /** Percent-decodes a part of the URI; never quotes it, since it may be a password. */
 function decode(text: string, what: string, fail: Fail): string {

@@ -1,4 +1,5 @@
 import { collect, dialog, randomId } from '@context-storage/core/conformance';
+import { MAIN_FIELD, RedisKeyspace } from '@context-storage/redis-layout';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, randomPrefix, rawClient, TOPOLOGIES, topologyUri } from './matrix.js';
 
@@ -8,10 +9,10 @@ for (const row of ADAPTERS) {
   describe.each(TOPOLOGIES)(`${row.name} (%s): the bare key <prefix>::`, (topology) => {
     it('is not counted, listed nor cleared', async () => {
       const prefix = randomPrefix();
-      const bare = `${prefix}::`;
+      const bare = new RedisKeyspace(prefix).key('');
       const raw = rawClient(topology);
       // Shaped like a context, so that only its name tells it apart.
-      await raw.hset(bare, 'version', '1', 'turn', '0', 'misc', '{}');
+      await raw.hset(bare, MAIN_FIELD.version, '1', MAIN_FIELD.turn, '0', MAIN_FIELD.misc, '{}');
       const storage = await row.connect(topologyUri(topology), { prefix });
       try {
         const ids = [randomId(), randomId(), randomId()];
@@ -20,7 +21,7 @@ for (const row of ADAPTERS) {
         expect((await collect(storage.ids({ pageSize: 2 }))).sort()).toEqual([...ids].sort());
         await storage.clear();
         expect(await storage.len()).toBe(0);
-        expect(await raw.hget(bare, 'version')).toBe('1');
+        expect(await raw.hget(bare, MAIN_FIELD.version)).toBe('1');
       } finally {
         await raw.del(bare);
         await storage.close();

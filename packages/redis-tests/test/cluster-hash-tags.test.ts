@@ -2,7 +2,7 @@ import { dialog } from '@context-storage/core/conformance';
 import { keySlot } from '@context-storage/redis-layout';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, randomPrefix, rawClient, topologyUri } from './matrix.js';
+import { ADAPTERS, contextKey, randomPrefix, rawClient, topologyUri } from './matrix.js';
 
 /** Every form of hash tag a context id can hold, where Redis and naive slot functions may part. */
 const TAG_FORMS = [
@@ -105,7 +105,7 @@ describe('ids with every form of hash tag, on the cluster', () => {
         const storage = await row.connect(topologyUri('cluster'), { prefix: randomPrefix() });
         try {
           const ids = fuzzIds();
-          const keys = ids.map((id) => `${storage.prefix}::${id}`);
+          const keys = ids.map((id) => contextKey(storage, id));
           const movedBefore = await movedReplies();
           await storage.setItems(ids.map((id, i) => [id, dialog(id, 2, { i })] as const));
           await expectPlacedByRedis(keys);
@@ -130,7 +130,7 @@ describe('ids with every form of hash tag, on the cluster', () => {
             await storage.update(id, (context) => void context.addTurn({ request: 'again' }));
             expect((await storage.getItem(id))?.currentTurnId).toBe(2);
           }
-          await expectPlacedByRedis(ids.map((id) => `${storage.prefix}::${id}`));
+          await expectPlacedByRedis(ids.map((id) => contextKey(storage, id)));
           for (const id of ids) expect(await storage.delItem(id)).toBe(true);
           expect(await storage.len()).toBe(0);
           expect(await movedReplies()).toBe(movedBefore);

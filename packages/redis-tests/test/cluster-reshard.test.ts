@@ -8,7 +8,7 @@ import {
   startCluster,
 } from '@context-storage/redis-test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, type RedisStorage, randomPrefix, TEST_TIMEOUTS } from './matrix.js';
+import { ADAPTERS, contextKey, type RedisStorage, randomPrefix, TEST_TIMEOUTS } from './matrix.js';
 
 // Slots move between masters while `ids()` pages through them: every context stored for the whole
 // listing must still be listed (docs/adapters.md). The cluster is this file's own, since moving
@@ -53,7 +53,7 @@ async function storeContexts(storage: RedisStorage): Promise<Map<string, RedisSe
   const ids = Array.from({ length: CONTEXTS }, () => randomId());
   await storage.setItems(ids.map((id) => [id, dialog(id, 1)] as const));
   const owners = await slotOwners();
-  return new Map(ids.map((id) => [id, owners[keySlot(`${storage.prefix}::${id}`)]!]));
+  return new Map(ids.map((id) => [id, owners[keySlot(contextKey(storage, id))]!]));
 }
 
 /** Moves the slots of `ids` from `from` to `to`, one after the other. */
@@ -64,7 +64,7 @@ async function moveSlotsOf(
   to: RedisServer,
   pauseMs = 0,
 ): Promise<number> {
-  const slots = new Set(ids.map((id) => keySlot(`${storage.prefix}::${id}`)));
+  const slots = new Set(ids.map((id) => keySlot(contextKey(storage, id))));
   for (const slot of slots) {
     await migrateSlot(cluster.nodes, slot, from, to, {
       batch: 1,
@@ -123,14 +123,14 @@ for (const row of ADAPTERS) {
         const half = Math.floor(movedIds.length / 2);
         await moveSlotsOf(storage, movedIds.slice(0, half), last!, first!);
         // One slot left half-way: its keys answer ASK on the source once moved.
-        const askSlot = keySlot(`${storage.prefix}::${movedIds[half]}`);
+        const askSlot = keySlot(contextKey(storage, movedIds[half]!));
         const [fromId, toId] = await Promise.all([
           last!.command(['CLUSTER', 'MYID']),
           first!.command(['CLUSTER', 'MYID']),
         ]);
         await first!.command(['CLUSTER', 'SETSLOT', String(askSlot), 'IMPORTING', String(fromId)]);
         await last!.command(['CLUSTER', 'SETSLOT', String(askSlot), 'MIGRATING', String(toId)]);
-        const key = `${storage.prefix}::${movedIds[half]}`;
+        const key = contextKey(storage, movedIds[half]!);
         await last!.command(['MIGRATE', first!.host, String(first!.port), key, '0', '5000']);
         try {
           const loaded = await storage.getItems(ids);

@@ -1,7 +1,7 @@
 import { dialog, randomId } from '@context-storage/core/conformance';
 import { type RedisServer, startStandalone } from '@context-storage/redis-test-servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTERS, randomPrefix, topologyUri } from './matrix.js';
+import { ADAPTERS, contextKey, randomPrefix, topologyUri } from './matrix.js';
 
 // Ways to reach Redis besides a URI over TCP.
 describe('connections', () => {
@@ -29,9 +29,7 @@ describe('connections', () => {
           const id = randomId();
           await storage.setItem(id, dialog(id, 2));
           expect((await storage.getItem(id))?.currentTurnId).toBe(2);
-          expect(await socketServer.cli('-n', '3', 'EXISTS', `${storage.prefix}::${id}`)).toMatch(
-            /1/,
-          );
+          expect(await socketServer.cli('-n', '3', 'EXISTS', contextKey(storage, id))).toMatch(/1/);
         } finally {
           await storage.close();
         }

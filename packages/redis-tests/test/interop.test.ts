@@ -1,4 +1,5 @@
 import { dialog, randomId } from '@context-storage/core/conformance';
+import { RedisKeyspace } from '@context-storage/redis-layout';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, randomPrefix, rawClient, topologyUri } from './matrix.js';
 
@@ -45,7 +46,7 @@ describe.each(['standalone', 'cluster'] as const)('interoperability (%s)', (topo
         expect(back?.requests.get(20)).toEqual({ text: `request 20 of ${id}` });
         expect(back?.misc).toEqual({ user: { name: 'Ada', tags: ['a', 'b'] }, n: 8 });
         expect(back?.frameworkData).toEqual({ node: 'greeting' });
-        const ttl = await rawClient(topology).pttl(`${prefix}::${id}`);
+        const ttl = await rawClient(topology).pttl(new RedisKeyspace(prefix).key(id));
         expect(ttl).toBeGreaterThan(100_000);
         expect(back?.expiresAt).toBeGreaterThan(Date.now() + 100_000);
 

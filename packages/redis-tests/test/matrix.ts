@@ -4,10 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DBContextStorage, StorageOptions } from '@context-storage/core';
+import { undecodablePayload } from '@context-storage/core/adapter';
 import type { ConformanceHooks } from '@context-storage/core/conformance';
 import { IoRedisContextStorage } from '@context-storage/ioredis';
 import { NodeRedisContextStorage } from '@context-storage/node-redis';
-import { ITEM_TAGS } from '@context-storage/redis-layout';
+import { itemField, MAIN_FIELD, RedisKeyspace } from '@context-storage/redis-layout';
 import {
   pauseServer,
   type RedisServerDescriptor,
@@ -135,13 +136,15 @@ afterAll(async () => {
   rawClients.clear();
 });
 
-// Bytes that no codec decodes: invalid UTF-8, and a byte MessagePack never uses.
-const GARBAGE = Buffer.from([0xc1, 0xff, 0xfe, 0x00]);
+/** The Redis key of a context of `storage`, as the layout spells it. */
+export function contextKey(storage: DBContextStorage, id: string): string {
+  return new RedisKeyspace((storage as RedisStorage).prefix).key(id);
+}
+
+const GARBAGE = Buffer.from(undecodablePayload());
 
 /** The conformance hooks of one matrix cell: raw reads and damage through a plain client. */
 export function hooksFor(row: RedisAdapterRow, topology: Topology): ConformanceHooks {
-  const key = (storage: DBContextStorage, id: string) =>
-    `${(storage as RedisStorage).prefix}::${id}`;
   const hooks: ConformanceHooks = {
     reopen: (storage) =>
       row.connect(topologyUri(topology), {
@@ -150,12 +153,12 @@ export function hooksFor(row: RedisAdapterRow, topology: Topology): ConformanceH
       }),
     async corrupt(storage, id, target) {
       const raw = rawClient(topology);
-      if (target === 'main') await raw.hset(key(storage, id), 'version', 'garbage');
-      else if (target === 'misc') await raw.hset(key(storage, id), 'misc', GARBAGE);
-      else await raw.hset(key(storage, id), `${ITEM_TAGS[target.field]}:${target.turnId}`, GARBAGE);
+      if (target === 'main') await raw.hset(contextKey(storage, id), MAIN_FIELD.version, 'garbage');
+      else if (target === 'misc') await raw.hset(contextKey(storage, id), MAIN_FIELD.misc, GARBAGE);
+      else await raw.hset(contextKey(storage, id), itemField(target.field, target.turnId), GARBAGE);
     },
     async readRaw(storage, id) {
-      const hash = await rawClient(topology).hgetallBuffer(key(storage, id));
+      const hash = await rawClient(topology).hgetallBuffer(contextKey(storage, id));
       return Object.keys(hash).length === 0 ? undefined : hash;
     },
   };

@@ -1,7 +1,15 @@
 import { dialog, randomId } from '@context-storage/core/conformance';
+import { itemField, parseItemField } from '@context-storage/redis-layout';
 import type { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADAPTERS, randomPrefix, rawClient, type Topology, topologyUri } from './matrix.js';
+import {
+  ADAPTERS,
+  contextKey,
+  randomPrefix,
+  rawClient,
+  type Topology,
+  topologyUri,
+} from './matrix.js';
 
 interface Seen {
   command: string;
@@ -52,7 +60,7 @@ for (const row of ADAPTERS) {
 
         const context = await storage.getItem(id);
         await watch.stop();
-        const loads = watch.seen.filter((entry) => entry.args.includes(`${storage.prefix}::${id}`));
+        const loads = watch.seen.filter((entry) => entry.args.includes(contextKey(storage, id)));
         expect(loads.map((entry) => entry.command)).toEqual([
           expect.stringMatching(/^eval(sha)?$/),
         ]);
@@ -67,9 +75,10 @@ for (const row of ADAPTERS) {
           expect.stringMatching(/^eval(sha)?$/),
         ]);
         // The save sent the new turn's items and main info, not the 2,000 earlier turns.
-        expect(watchSave.seen[0]!.args.filter((arg) => /^[lqr]:\d+$/.test(arg))).toEqual([
-          `q:${turns + 1}`,
-          `r:${turns + 1}`,
+        const items = watchSave.seen[0]!.args.filter((arg) => parseItemField(arg) !== undefined);
+        expect(items).toEqual([
+          itemField('requests', turns + 1),
+          itemField('responses', turns + 1),
         ]);
       } finally {
         await storage.close();

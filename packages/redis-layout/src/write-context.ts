@@ -1,0 +1,107 @@
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
+import type { RedisReply } from './connection.js';
+import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from './layout.js';
+
+/**
+ * Writes the changes of one context in one atomic call: version check, optional overwrite, item
+ * deletes, item and main-info sets, TTL.
+ *
+ * KEYS[1]: the context's hash. ARGV ({@link writeContextArgs}): [1] expected version (-1: no
+ * check, 0: must not exist); [2] with an expected version > 0, the expected `created` field (the
+ * stored context must be the same dialog, not one deleted and created anew); [3] '1' to drop the
+ * stored context first (whole overwrite); [4] TTL in ms (0: no expiry); [5] n, the number of
+ * fields to delete, listed in [6..5+n]; the rest: field, value pairs to set. HDEL and HSET go in
+ * chunks, so a write of any size fits Lua's stack; a usual save is three commands inside Redis
+ * (HMGET, HSET, PERSIST or PEXPIRE).
+ *
+ * Returns `{1, newVersion}`, or `{0, storedVersion}` when the version check failed (nothing is
+ * written; {@link parseWriteContext}). A key of another type is an error (WRONGTYPE) unless the
+ * write overwrites without a check.
+ */
+export const WRITE_CONTEXT = luaScript(
+  'csWriteContext',
+  `local key = KEYS[1]
+local expected = tonumber(ARGV[1])
+local main = redis.pcall('HMGET', key, ${luaNames([MAIN_FIELD.version, MAIN_FIELD.created])})
+local stored = false
+if main.err then
+  -- pcall only for WRONGTYPE: anything else (an ACL refusal) is raised, with this line's number.
+  if not string.find(main.err, 'WRONGTYPE', 1, true) then redis.call('HMGET', key, '${MAIN_FIELD.version}') end
+  if expected >= 0 or ARGV[3] ~= '1' then
+    local kind = redis.call('TYPE', key)['ok']
+    return redis.error_reply('WRONGTYPE the context key holds a ' .. kind .. ', not a hash')
+  end
+else
+  stored = main[1]
+end
+if expected == 0 then
+  if main.err or stored or redis.call('EXISTS', key) == 1 then return {0, stored or '?'} end
+elseif expected > 0 then
+  if tonumber(stored) ~= expected then return {0, stored} end
+  if main[2] ~= ARGV[2] then return {0, stored} end
+end
+local version = (tonumber(stored) or 0) + 1
+if ARGV[3] == '1' then redis.call('DEL', key) end
+local deletes = tonumber(ARGV[5])
+for i = 6, 5 + deletes, 1000 do
+  redis.call('HDEL', key, unpack(ARGV, i, math.min(5 + deletes, i + 999)))
+end
+local first = 6 + deletes
+redis.call('HSET', key, '${MAIN_FIELD.version}', string.format('%d', version), unpack(ARGV, first, math.min(#ARGV, first + 997)))
+for i = first + 998, #ARGV, 1000 do
+  redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
+end
+if tonumber(ARGV[4]) > 0 then
+  redis.call('PEXPIRE', key, ARGV[4])
+else
+  redis.call('PERSIST', key)
+end
+return {1, version}
+`,
+);
+
+/**
+ * The ARGV of WRITE_CONTEXT for one write. The expiry instant becomes the ms left (at least 1),
+ * so that Redis expires the context on its own clock.
+ */
+export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
+  const { main } = write;
+  const deletes = write.delete.map(({ field, turnId }) => itemField(field, turnId));
+  if (main.expiresAt === undefined) deletes.push(MAIN_FIELD.expires);
+  const sets: (string | Uint8Array)[] = [
+    MAIN_FIELD.turn,
+    String(main.currentTurnId),
+    MAIN_FIELD.created,
+    String(main.createdAt),
+    MAIN_FIELD.updated,
+    String(main.updatedAt),
+  ];
+  if (main.expiresAt !== undefined) sets.push(MAIN_FIELD.expires, String(main.expiresAt));
+  if (main.misc !== undefined) sets.push(MAIN_FIELD.misc, main.misc);
+  if (main.frameworkData !== undefined) sets.push(MAIN_FIELD.framework, main.frameworkData);
+  for (const { field, turnId, payload } of write.set) sets.push(itemField(field, turnId), payload);
+  return [
+    String(write.expectedVersion ?? -1),
+    write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),
+    write.replace ? '1' : '0',
+    String(main.expiresAt === undefined ? 0 : Math.max(1, main.expiresAt - Date.now())),
+    String(deletes.length),
+    ...deletes,
+    ...sets,
+  ];
+}
+
+/**
+ * Reads WRITE_CONTEXT's reply.
+ *
+ * @throws `CorruptDataError` for a reply of the wrong shape
+ */
+export function parseWriteContext(id: string, reply: RedisReply): WriteOutcome {
+  const [applied, version] = asArray(id, reply);
+  if (applied === 1) return { ok: true, version: Number(version) };
+  return {
+    ok: false,
+    actualVersion:
+      version === null || version === undefined ? undefined : Number(bytesText(version)),
+  };
+}

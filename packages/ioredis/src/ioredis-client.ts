@@ -1,4 +1,5 @@
 import {
+  credentials,
   firstConnection,
   type RedisTarget,
   reconnectDelayMs,
@@ -39,8 +40,8 @@ export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient
       sentinels: target.nodes,
       name: sentinel.masterName,
       role: sentinel.role === 'replica' ? 'slave' : 'master',
-      ...(sentinel.username === undefined ? {} : { sentinelUsername: sentinel.username }),
-      ...(sentinel.password === undefined ? {} : { sentinelPassword: sentinel.password }),
+      sentinelUsername: sentinel.username,
+      sentinelPassword: sentinel.password,
       ...(target.tls === undefined ? {} : { enableTLSForSentinelMode: true }),
       sentinelRetryStrategy: reconnectDelayMs,
       db: target.db,
@@ -77,8 +78,7 @@ function commonOptions(target: RedisTarget): RedisOptions {
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     retryStrategy: reconnectDelayMs,
-    ...(target.username === undefined ? {} : { username: target.username }),
-    ...(target.password === undefined ? {} : { password: target.password }),
+    ...credentials(target),
     ...(target.clientName === undefined ? {} : { connectionName: target.clientName }),
     ...(target.tls === undefined ? {} : { tls: tlsConnectionOptions(target) }),
   };

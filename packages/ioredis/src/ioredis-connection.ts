@@ -1,33 +1,32 @@
 import { boundedCall } from '@context-storage/core/adapter';
-import type {
-  KeyPage,
-  RedisCall,
-  RedisConnection,
-  RedisReply,
-} from '@context-storage/redis-layout';
 import {
-  asBuffer,
   type ClusterMasters,
+  type CommandLine,
+  callLine,
+  type KeyPage,
   keySlot,
+  parseScanReply,
+  type RedisCall,
+  type RedisConnection,
   type RedisConnectionSettings,
   type RedisEndpoint,
+  type RedisReply,
   redisCallBound,
-  SCRIPTS,
+  retryUnknownScripts,
   scanCluster,
+  scanLine,
   scanSingleServer,
+  sendAcrossMasters,
 } from '@context-storage/redis-layout';
 import type { Cluster, Redis } from 'ioredis';
 
 /** Either kind of ioredis client. */
 export type IoRedisClient = Redis | Cluster;
 
-type Pipeline = ReturnType<Redis['pipeline']>;
-type ScriptCaller = (key: string, ...args: (string | Uint8Array)[]) => unknown;
-
 /**
- * The redis-layout binding over ioredis: pipelines (one per node on a cluster, sent in
- * parallel), the layout's scripts as ioredis custom commands (EVALSHA, EVAL on first use or
- * NOSCRIPT), SCAN over every master, and ConnectionError for every transport failure.
+ * The redis-layout binding over ioredis: one call as a plain command, several as one pipeline (on
+ * a cluster, one per master, sent in parallel), scripts with EVALSHA (EVAL when the server does
+ * not know them), SCAN over every master, and ConnectionError for every transport failure.
  */
 export class IoRedisConnection implements RedisConnection {
   readonly name = 'ioredis';
@@ -41,7 +40,6 @@ export class IoRedisConnection implements RedisConnection {
   constructor(client: IoRedisClient, settings: RedisConnectionSettings) {
     this.client = client;
     this.#settings = settings;
-    withScripts(client);
   }
 
   async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
@@ -51,7 +49,10 @@ export class IoRedisConnection implements RedisConnection {
     if (calls.length === 1) {
       // One call (a load or a save of one context): sent as a plain command, without the cost of
       // a pipeline object (a loop of turns went from about 222 to 176 µs of CPU per turn).
-      return [await this.#bounded(sendOne(client, calls[0]!), 'a call')];
+      return this.#bounded(
+        retried(calls, [await sendLine(client, callLine(calls[0]!))], client),
+        'a call',
+      );
     }
     return this.#bounded(sendPipeline(client, calls), 'a pipeline');
   }
@@ -60,7 +61,7 @@ export class IoRedisConnection implements RedisConnection {
     const { client } = this;
     if (!isCluster(client)) {
       return scanSingleServer(cursor, match, count, (at) =>
-        this.#bounded(client.scan(at, 'MATCH', match, 'COUNT', count), 'SCAN'),
+        this.#bounded(client.call(...scanLine(at, match, count)).then(parseScanReply), 'SCAN'),
       );
     }
     return this.#bounded(scanCluster(cursor, match, count, clusterMasters(client)), 'SCAN');
@@ -91,70 +92,60 @@ export class IoRedisConnection implements RedisConnection {
   }
 }
 
+/** Sends one command line, bulk strings as Buffers; a refusal of the server is its reply. */
+async function sendLine(client: IoRedisClient, line: CommandLine): Promise<RedisReply> {
+  try {
+    return (await client.callBuffer(...(line as [string, ...(string | Buffer)[]]))) as RedisReply;
+  } catch (error) {
+    if (error instanceof Error && isServerRefusal(error)) return error;
+    throw error;
+  }
+}
+
 /** Sends calls in one pipeline on one connection; a server refusal comes back as its reply. */
 async function sendPipeline(client: Redis, calls: readonly RedisCall[]): Promise<RedisReply[]> {
   const pipeline = client.pipeline();
-  for (const call of calls) issue(pipeline, call);
+  for (const call of calls) pipeline.callBuffer(...(callLine(call) as [string, ...Buffer[]]));
   const results = (await pipeline.exec()) ?? [];
-  return calls.map((_, index) => {
+  const replies = calls.map((_, index) => {
     const [error, value] = results[index] ?? [new Error('no reply'), null];
     if (error === null || error === undefined) return value as RedisReply;
     if (!isServerRefusal(error)) throw error;
     return error;
   });
+  return retried(calls, replies, client);
+}
+
+/** The replies, with the calls a server answered NOSCRIPT sent again with EVAL. */
+function retried(
+  calls: readonly RedisCall[],
+  replies: RedisReply[],
+  client: IoRedisClient,
+): Promise<RedisReply[]> {
+  return retryUnknownScripts(calls, replies, (line) => sendLine(client, line));
 }
 
 /**
- * Sends calls on a cluster: one pipeline per master, in parallel, each call on the master that
- * serves its key's slot as Redis computes it ({@link keySlot}). ioredis's own pipelines route by
- * `cluster-key-slot`, which puts a key such as `a{}b}c` in another slot than Redis does, and
- * turn every MOVED of a pipeline that also writes into an error; so the pipelines go to the
- * masters' connections directly, and a call redirected there (MOVED or ASK: the slot moved or is
- * moving; TRYAGAIN, CLUSTERDOWN) did not run and is sent again through the cluster client, which
- * follows redirections itself. Costs one round trip, one more for each redirected call.
+ * Sends calls on a cluster by Redis's own slot ({@link keySlot}): ioredis's pipelines route by
+ * `cluster-key-slot`, which puts a key such as `a{}b}c` in another slot than Redis does, and turn
+ * every MOVED of a pipeline that also writes into an error; so the pipelines go to the masters'
+ * connections directly, and a redirected call goes again through the cluster client.
  */
 async function sendOnCluster(cluster: Cluster, calls: readonly RedisCall[]): Promise<RedisReply[]> {
   const masters = new Map(cluster.nodes('master').map((node) => [nodeKey(node), node]));
-  const groups = new Map<Redis | undefined, number[]>();
-  calls.forEach((call, index) => {
-    const owner = cluster.slots[keySlot(call.key)]?.[0];
-    // Unknown before the cluster client read the slot map: it then routes (and waits) itself.
-    const node = owner === undefined ? undefined : masters.get(owner);
-    const group = groups.get(node);
-    if (group === undefined) groups.set(node, [index]);
-    else group.push(index);
+  const { replies, moved } = await sendAcrossMasters(calls, keySlot, {
+    masterOf: (slot) => {
+      const owner = cluster.slots[slot]?.[0];
+      return owner === undefined ? undefined : masters.get(owner);
+    },
+    sendOn: sendPipeline,
+    sendRouted: async (call) =>
+      (await retried([call], [await sendLine(cluster, callLine(call))], cluster))[0]!,
   });
-  const replies: RedisReply[] = new Array(calls.length);
-  let moved = false;
-  await Promise.all(
-    [...groups].map(async ([node, indexes]) => {
-      const first =
-        node === undefined
-          ? await Promise.all(indexes.map((index) => sendOne(cluster, calls[index]!)))
-          : await sendPipeline(
-              withScripts(node),
-              indexes.map((index) => calls[index]!),
-            );
-      await Promise.all(
-        indexes.map(async (callIndex, position) => {
-          const reply = first[position]!;
-          if (reply instanceof Error && REDIRECTION.test(reply.message)) {
-            moved ||= reply.message.startsWith('MOVED');
-            replies[callIndex] = await sendOne(cluster, calls[callIndex]!);
-          } else {
-            replies[callIndex] = reply;
-          }
-        }),
-      );
-    }),
-  );
   // ioredis's map may still be right by its own slot, so it would not refresh it by itself.
   if (moved) cluster.refreshSlotsCache();
   return replies;
 }
-
-/** Replies meaning the call did not run on this node and must go elsewhere (or again). */
-const REDIRECTION = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
 
 /**
  * A cluster's masters as ioredis knows them, for {@link scanCluster} (SCAN on each: ioredis's own
@@ -166,58 +157,11 @@ function clusterMasters(cluster: Cluster): ClusterMasters {
       if (refresh) await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()));
       return cluster.nodes('master').map((node) => ({
         address: nodeKey(node),
-        scan: (at, match, count) => node.scan(at, 'MATCH', match, 'COUNT', count),
+        scan: (at, match, count) => node.call(...scanLine(at, match, count)).then(parseScanReply),
         clusterNodes: async () => String(await node.call('CLUSTER', 'NODES')),
       }));
     },
   };
-}
-
-/**
- * A client with the layout's scripts defined on it as custom commands; a cluster's masters need
- * their own (those of the cluster object are not theirs).
- */
-function withScripts<T extends IoRedisClient>(client: T): T {
-  for (const script of SCRIPTS) {
-    if (!(script.name in client)) {
-      client.defineCommand(script.name, { numberOfKeys: 1, lua: script.source });
-    }
-  }
-  return client;
-}
-
-/** Sends one call on a client; a refusal of the server comes back as the reply, an Error. */
-async function sendOne(client: IoRedisClient, call: RedisCall): Promise<RedisReply> {
-  try {
-    return (await issue(client, call)) as RedisReply;
-  } catch (error) {
-    if (error instanceof Error && isServerRefusal(error)) return error;
-    throw error;
-  }
-}
-
-/**
- * Issues a call on a pipeline (queued; the reply comes with `exec`) or on a client (the reply's
- * promise): both have the same methods, bulk strings as Buffers.
- */
-function issue(target: Pipeline | IoRedisClient, call: RedisCall): unknown {
-  if (call.kind === 'script') {
-    const methods = target as unknown as Record<string, ScriptCaller | undefined>;
-    const caller = methods[`${call.script.name}Buffer`];
-    if (caller === undefined) throw new Error(`script ${call.script.name} is not defined`);
-    return caller.call(target, call.key, ...call.args.map(asBuffer));
-  }
-  switch (call.command) {
-    case 'HMGET':
-      return target.hmgetBuffer(call.key, ...call.args);
-    case 'HGETALL':
-      // The flat [field, value, ...] reply keeps the bytes of every value.
-      return target.callBuffer('HGETALL', call.key);
-    case 'EXISTS':
-      return target.exists(call.key);
-    case 'UNLINK':
-      return target.unlink(call.key);
-  }
 }
 
 /** A reply error from the server (WRONGTYPE, NOPERM, OOM...), as opposed to a transport failure. */
@@ -231,26 +175,19 @@ function isServerRefusal(error: Error): boolean {
  */
 export function ioredisEndpoint(client: IoRedisClient): RedisEndpoint {
   if (isCluster(client)) {
-    const seeds = ((client as unknown as { startupNodes?: unknown[] }).startupNodes ?? []).map(
-      (node) => {
-        const { host, port } = (typeof node === 'object' && node !== null ? node : {}) as {
-          host?: string;
-          port?: number;
-        };
-        return { host: host ?? 'localhost', port: port ?? 6379 };
-      },
-    );
+    const startup = (client as unknown as { startupNodes?: unknown[] }).startupNodes ?? [];
+    const seeds = startup.map((node) => {
+      const { host = 'localhost', port = 6379 } = (node ?? {}) as { host?: string; port?: number };
+      return { host, port };
+    });
     return { topology: 'cluster', seeds };
   }
   const { options } = client;
   const db = options.db ?? 0;
   if (options.sentinels) return { topology: 'sentinel', masterName: options.name ?? '', db };
   if (options.path) return { topology: 'unix', socketPath: options.path, db };
-  return {
-    topology: 'standalone',
-    node: { host: options.host ?? 'localhost', port: options.port ?? 6379 },
-    db,
-  };
+  const node = { host: options.host ?? 'localhost', port: options.port ?? 6379 };
+  return { topology: 'standalone', node, db };
 }
 
 function isCluster(client: IoRedisClient): client is Cluster {

@@ -3,19 +3,13 @@ import { contextStorageAdapter } from './adapter.js';
 
 export { RedisPermissionError } from '@context-storage/redis-layout';
 export { contextStorageAdapter } from './adapter.js';
-export { connectNodeRedis } from './node-redis-client.js';
-export {
-  type NodeRedisClient,
-  type NodeRedisCluster,
-  NodeRedisConnection,
-  type NodeRedisSentinel,
-  type NodeRedisSingleClient,
+export type {
+  NodeRedisClient,
+  NodeRedisCluster,
+  NodeRedisSentinel,
+  NodeRedisSingleClient,
 } from './node-redis-connection.js';
-export {
-  NodeRedisContextStorage,
-  type NodeRedisStorageOptions,
-  nodeRedisEndpoint,
-} from './node-redis-storage.js';
+export { NodeRedisContextStorage, type NodeRedisStorageOptions } from './node-redis-storage.js';
 
 // Importing the package is enough for createContextStorage('redis://...') to find it.
 registerAdapter(contextStorageAdapter);

@@ -1,6 +1,7 @@
 import { InvalidUriError } from '@context-storage/core';
 import {
   aclRefusal,
+  credentials,
   firstConnection,
   type RedisTarget,
   reconnectDelayMs,
@@ -33,12 +34,8 @@ export async function connectNodeRedis(target: RedisTarget): Promise<NodeRedisCl
     reconnectStrategy,
     ...tlsSocketOptions(target),
   };
-  const auth = {
-    ...(target.username === undefined ? {} : { username: target.username }),
-    ...(target.password === undefined ? {} : { password: target.password }),
-  };
   const common = {
-    ...auth,
+    ...credentials(target),
     ...(target.clientName === undefined ? {} : { name: target.clientName }),
     // Chosen by measurement (bench/client-options.mjs, README): node-redis's own per-command
     // timeout (5 s by default) costs ~3x throughput at 64 calls in flight and does not fire once a
@@ -64,11 +61,7 @@ export async function connectNodeRedis(target: RedisTarget): Promise<NodeRedisCl
       name: sentinel.masterName,
       sentinelRootNodes: target.nodes.map((node) => ({ host: node.host, port: node.port })),
       nodeClientOptions: { ...common, database: target.db, socket },
-      sentinelClientOptions: {
-        ...(sentinel.username === undefined ? {} : { username: sentinel.username }),
-        ...(sentinel.password === undefined ? {} : { password: sentinel.password }),
-        socket,
-      },
+      sentinelClientOptions: { ...credentials(sentinel), socket },
       RESP: 2,
       commandOptions: { timeout: 0 },
     }) as unknown as NodeRedisSentinel;

@@ -1,14 +1,18 @@
 import { boundedCall } from '@context-storage/core/adapter';
 import {
-  asBuffer,
   type ClusterMasters,
+  type CommandLine,
+  callLine,
   type KeyPage,
+  parseScanReply,
   type RedisCall,
   type RedisConnection,
   type RedisConnectionSettings,
   type RedisReply,
   redisCallBound,
+  retryUnknownScripts,
   scanCluster,
+  scanLine,
   scanSingleServer,
 } from '@context-storage/redis-layout';
 import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis';
@@ -35,8 +39,6 @@ export function nodeRedisKind(client: NodeRedisClient): NodeRedisKind {
   return 'client';
 }
 
-type Args = (string | Buffer)[];
-
 /**
  * The redis-layout binding over node-redis: calls issued together are written together
  * (node-redis pipelines commands of one tick on each connection, per node on a cluster), replies
@@ -62,17 +64,12 @@ export class NodeRedisConnection implements RedisConnection {
 
   async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
     if (calls.length === 0) return [];
+    const send = (line: CommandLine, call: RedisCall) => this.#sendLine(call.key, line);
     return this.#bounded(
-      Promise.all(
-        calls.map(async (call): Promise<RedisReply> => {
-          try {
-            return await this.#call(call);
-          } catch (error) {
-            if (isServerRefusal(error)) return error as Error;
-            throw error;
-          }
-        }),
-      ),
+      (async () => {
+        const first = await Promise.all(calls.map((call) => send(callLine(call), call)));
+        return retryUnknownScripts(calls, first, send);
+      })(),
       'a batch',
     );
   }
@@ -80,10 +77,7 @@ export class NodeRedisConnection implements RedisConnection {
   async scan(cursor: string | undefined, match: string, count: number): Promise<KeyPage> {
     if (this.#kind !== 'cluster') {
       return scanSingleServer(cursor, match, count, (at) =>
-        this.#bounded(
-          scanPage((args) => this.#send('', args), at, match, count),
-          'SCAN',
-        ),
+        this.#bounded(this.#send('', scanLine(at, match, count)).then(parseScanReply), 'SCAN'),
       );
     }
     const masters = clusterMasters(this.client as NodeRedisCluster);
@@ -99,22 +93,18 @@ export class NodeRedisConnection implements RedisConnection {
     }
   }
 
-  /** One call: a script with EVALSHA (EVAL when the server does not know it), or a command. */
-  async #call(call: RedisCall): Promise<RedisReply> {
-    if (call.kind === 'command') {
-      return (await this.#send(call.key, [call.command, call.key, ...call.args])) as RedisReply;
-    }
-    const args: Args = ['1', call.key, ...call.args.map(asBuffer)];
+  /** Sends one command line; a refusal of the server (an `ErrorReply`) is its reply. */
+  async #sendLine(key: string, line: CommandLine): Promise<RedisReply> {
     try {
-      return (await this.#send(call.key, ['EVALSHA', call.script.sha1, ...args])) as RedisReply;
+      return (await this.#send(key, line)) as RedisReply;
     } catch (error) {
-      if (!(isServerRefusal(error) && /NOSCRIPT/.test((error as Error).message))) throw error;
-      return (await this.#send(call.key, ['EVAL', call.script.source, ...args])) as RedisReply;
+      if (isServerRefusal(error)) return error as Error;
+      throw error;
     }
   }
 
   /** Sends one command on the right connection, bulk strings as Buffers. */
-  #send(key: string, args: Args): Promise<unknown> {
+  #send(key: string, args: CommandLine): Promise<unknown> {
     const options = { typeMapping: BUFFERS };
     switch (this.#kind) {
       case 'cluster':
@@ -133,20 +123,6 @@ export class NodeRedisConnection implements RedisConnection {
   }
 }
 
-/** One SCAN page through a sender of raw commands, keys as strings. */
-async function scanPage(
-  send: (args: Args) => Promise<unknown>,
-  at: string,
-  match: string,
-  count: number,
-): Promise<[string, string[]]> {
-  const [next, keys] = (await send(['SCAN', at, 'MATCH', match, 'COUNT', String(count)])) as [
-    unknown,
-    unknown[],
-  ];
-  return [String(next), keys.map(String)];
-}
-
 /**
  * A cluster's masters as node-redis knows them, for {@link scanCluster}. node-redis offers no
  * public way to re-read the topology (it does so itself after a MOVED), so a refresh only reads
@@ -158,11 +134,11 @@ function clusterMasters(cluster: NodeRedisCluster): ClusterMasters {
       return Promise.all(
         cluster.masters.map(async (master) => {
           const node = await cluster.nodeClient(master);
-          const send = (args: Args) => node.sendCommand(args);
           return {
             address: `${master.host}:${master.port}`,
-            scan: (at: string, match: string, count: number) => scanPage(send, at, match, count),
-            clusterNodes: async () => String(await send(['CLUSTER', 'NODES'])),
+            scan: async (at: string, match: string, count: number) =>
+              parseScanReply(await node.sendCommand(scanLine(at, match, count))),
+            clusterNodes: async () => String(await node.sendCommand(['CLUSTER', 'NODES'])),
           };
         }),
       );

@@ -4,6 +4,7 @@ import {
   type RedisBinding,
   RedisContextStorage,
   type RedisEndpoint,
+  type RedisNode,
   type RedisStorageOptions,
 } from '@context-storage/redis-layout';
 import { connectNodeRedis } from './node-redis-client.js';
@@ -74,13 +75,13 @@ export class NodeRedisContextStorage extends RedisContextStorage<NodeRedisClient
  *
  * @throws `InvalidArgumentError` for a sentinel client, whose options node-redis keeps private
  */
-export function nodeRedisEndpoint(client: NodeRedisClient): RedisEndpoint {
+function nodeRedisEndpoint(client: NodeRedisClient): RedisEndpoint {
   const kind = nodeRedisKind(client);
   if (kind === 'cluster') {
     const roots = (client as NodeRedisCluster)._options.rootNodes ?? [];
     const seeds = roots.map((root) => {
-      const socket = (root.socket ?? {}) as { host?: string; port?: number };
-      return { host: socket.host ?? 'localhost', port: socket.port ?? 6379 };
+      const { host = 'localhost', port = 6379 } = (root.socket ?? {}) as Partial<RedisNode>;
+      return { host, port };
     });
     return { topology: 'cluster', seeds };
   }
@@ -90,12 +91,16 @@ export function nodeRedisEndpoint(client: NodeRedisClient): RedisEndpoint {
     );
   }
   const options = (client as NodeRedisSingleClient).options;
-  const socket = (options?.socket ?? {}) as { host?: string; port?: number; path?: string };
-  const db = options?.database ?? 0;
-  if (socket.path !== undefined) return { topology: 'unix', socketPath: socket.path, db };
-  return {
-    topology: 'standalone',
-    node: { host: socket.host ?? 'localhost', port: socket.port ?? 6379 },
-    db,
+  const {
+    host = 'localhost',
+    port = 6379,
+    path,
+  } = (options?.socket ?? {}) as {
+    host?: string;
+    port?: number;
+    path?: string;
   };
+  const db = options?.database ?? 0;
+  if (path !== undefined) return { topology: 'unix', socketPath: path, db };
+  return { topology: 'standalone', node: { host, port }, db };
 }

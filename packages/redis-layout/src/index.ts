@@ -21,6 +21,18 @@ export {
   RedisPermissionError,
   redisCallBound,
 } from './permission.js';
+export {
+  type CommandLine,
+  callLine,
+  evalLine,
+  isNoScript,
+  type MasterRouting,
+  parseScanReply,
+  REDIRECTION,
+  retryUnknownScripts,
+  scanLine,
+  sendAcrossMasters,
+} from './redis-calls.js';
 export { REDIS_CAPABILITIES, RedisLayoutDriver } from './redis-driver.js';
 export {
   endpointBackend,
@@ -38,6 +50,7 @@ export {
   type RedisStorageOptions,
 } from './redis-storage.js';
 export {
+  credentials,
   parseRedisUri,
   REDIS_SCHEMES,
   type RedisClientName,

@@ -238,6 +238,18 @@ export function parseRedisUri(uri: string): RedisTarget {
   }
 }
 
+/** The user and password of a target (or of its sentinels), without the absent ones. */
+export function credentials(source: {
+  username?: string | undefined;
+  password?: string | undefined;
+}): { username?: string; password?: string } {
+  const { username, password } = source;
+  return {
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
 type Fail = (reason: string) => never;
 
 /** Percent-decodes a part of the URI; never quotes it, since it may be a password. */

@@ -72,3 +72,11 @@ export function idHex(id: string): string {
 export function idOfBytes(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
+
+/**
+ * A PostgreSQL array literal of integers or of hex strings (`{1,2,3}`, `{6869,6a}`): the only
+ * kinds of elements the statements take, none of which needs quoting.
+ */
+export function arrayLiteral(elements: readonly (number | string)[]): string {
+  return `{${elements.join(',')}}`;
+}

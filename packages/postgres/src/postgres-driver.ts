@@ -13,7 +13,14 @@ import {
   type WriteOutcome,
 } from '@context-storage/core';
 import { ExpirySweeper, type SweepResult } from './expiry-sweeper.js';
-import { checkIdentifier, checkPrefix, DEFAULT_SWEEP_LIMIT, FIELD_CODES, idHex } from './layout.js';
+import {
+  arrayLiteral,
+  checkIdentifier,
+  checkPrefix,
+  DEFAULT_SWEEP_LIMIT,
+  FIELD_CODES,
+  idHex,
+} from './layout.js';
 import {
   emptyItems,
   parseIdPage,
@@ -118,25 +125,32 @@ export class PostgresLayoutDriver implements ContextStorageDriver {
       return window === 'all' ? -1 : window;
     });
     const rows = await this.#query('a load', this.#sql.load, [
-      JSON.stringify(ids.map(idHex)),
-      JSON.stringify(sizes),
+      arrayLiteral(ids.map(idHex)),
+      arrayLiteral(sizes),
     ]);
     return parseLoadRows(ids, rows);
   }
 
   async loadItems(id: string, request: ItemsRequest): Promise<Record<TurnField, StoredItems>> {
     const whole: number[] = [];
-    const refs: [number, number][] = [];
+    const fields: number[] = [];
+    const turnIds: number[] = [];
     for (const field of TURN_FIELDS) {
       const wanted = request[field];
       if (wanted === 'all') whole.push(FIELD_CODES[field]);
-      else for (const turnId of wanted ?? []) refs.push([FIELD_CODES[field], turnId]);
+      else {
+        for (const turnId of wanted ?? []) {
+          fields.push(FIELD_CODES[field]);
+          turnIds.push(turnId);
+        }
+      }
     }
-    if (whole.length === 0 && refs.length === 0) return emptyItems();
+    if (whole.length === 0 && fields.length === 0) return emptyItems();
     const rows = await this.#query('a load of turn items', this.#sql.loadItems, [
       idHex(id),
-      JSON.stringify(whole),
-      JSON.stringify(refs),
+      arrayLiteral(whole),
+      arrayLiteral(fields),
+      arrayLiteral(turnIds),
     ]);
     return parseItemRows(id, rows);
   }
@@ -167,14 +181,14 @@ export class PostgresLayoutDriver implements ContextStorageDriver {
   }
 
   async has(ids: readonly string[]): Promise<boolean[]> {
-    const rows = await this.#query('a lookup', this.#sql.has, [JSON.stringify(ids.map(idHex))]);
+    const rows = await this.#query('a lookup', this.#sql.has, [arrayLiteral(ids.map(idHex))]);
     const out = ids.map(() => false);
     for (const row of rows) out[Number(row.n) - 1] = row.present === true;
     return out;
   }
 
   async delete(ids: readonly string[]): Promise<number> {
-    const [row] = await this.#query('a delete', this.#sql.delete, [JSON.stringify(ids.map(idHex))]);
+    const [row] = await this.#query('a delete', this.#sql.delete, [arrayLiteral(ids.map(idHex))]);
     return Number(row?.existed ?? 0);
   }
 

@@ -46,7 +46,7 @@ export {
 } from './postgres-uri.js';
 export { schemaDdl, schemaGrants } from './schema-ddl.js';
 export type { SqlClient, SqlParam, SqlRow } from './sql-client.js';
-export { type LayoutStatements, layoutStatements } from './statements.js';
+export { type LayoutStatements, layoutStatements, loadQuery } from './statements.js';
 
 // Importing the package is enough for createContextStorage('postgres://...') to find it.
 registerAdapter(contextStorageAdapter);

@@ -36,7 +36,7 @@ function addItem(id: string, items: Record<TurnField, StoredItems>, row: SqlRow)
 
 /**
  * The contexts of a `load` reply, in the order of `ids`: a main row (field NULL) per live
- * context, then its item rows. Numbers are passed through unchecked (core validates the main
+ * context and its item rows, in any order. Numbers are passed through unchecked (core validates the main
  * info and reports a bad one as corrupt, for that id only).
  */
 export function parseLoadRows(
@@ -44,30 +44,33 @@ export function parseLoadRows(
   rows: readonly SqlRow[],
 ): (StoredContext | undefined)[] {
   const out: (StoredContext | undefined)[] = ids.map(() => undefined);
+  const items: SqlRow[] = [];
   for (const row of rows) {
     const index = integer(row.n) - 1;
     const id = ids[index];
     if (id === undefined) continue;
-    if (row.field === null) {
-      const expiresAt = row.expires_at;
-      out[index] = {
-        main: {
-          version: integer(row.version),
-          currentTurnId: integer(row.current_turn),
-          createdAt: integer(row.created_at),
-          updatedAt: integer(row.updated_at),
-          ...(expiresAt === null || expiresAt === undefined
-            ? {}
-            : { expiresAt: integer(expiresAt) }),
-          misc: bytes(id, 'misc', row.payload),
-          frameworkData: bytes(id, 'frameworkData', row.framework),
-        },
-        items: emptyItems(),
-      };
-    } else {
-      const context = out[index];
-      if (context !== undefined) addItem(id, context.items, row);
+    if (row.field !== null) {
+      items.push(row);
+      continue;
     }
+    const expiresAt = row.expires_at;
+    out[index] = {
+      main: {
+        version: integer(row.version),
+        currentTurnId: integer(row.current_turn),
+        createdAt: integer(row.created_at),
+        updatedAt: integer(row.updated_at),
+        ...(expiresAt === null || expiresAt === undefined ? {} : { expiresAt: integer(expiresAt) }),
+        misc: bytes(id, 'misc', row.payload),
+        frameworkData: bytes(id, 'frameworkData', row.framework),
+      },
+      items: emptyItems(),
+    };
+  }
+  for (const row of items) {
+    const index = integer(row.n) - 1;
+    const context = out[index];
+    if (context !== undefined) addItem(ids[index]!, context.items, row);
   }
   return out;
 }

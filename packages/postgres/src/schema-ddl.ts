@@ -1,4 +1,5 @@
 import { checkIdentifier, LAYOUT_NAME, SCHEMA_VERSION } from './layout.js';
+import { loadQuery } from './statements.js';
 
 /**
  * The DDL of the SQL layout in schema `schema`: tables, indexes and the two functions, all
@@ -55,6 +56,21 @@ CREATE TABLE IF NOT EXISTS ${s}.turn_items (
 CREATE OR REPLACE FUNCTION ${s}.now_ms() RETURNS bigint
 LANGUAGE sql STABLE
 AS $$ SELECT floor(extract(epoch FROM now()) * 1000)::bigint $$;
+
+-- Loads contexts: main rows (field NULL) and the items of each field's window (p_windows: one
+-- size per field, -1: all), each window one range of the primary key. A function so that each
+-- connection plans the query once.
+CREATE OR REPLACE FUNCTION ${s}.load_contexts(p_prefix text, p_ids text[], p_windows bigint[])
+RETURNS TABLE (n integer, field smallint, turn_id bigint, payload bytea, framework bytea,
+  version bigint, current_turn bigint, created_at bigint, updated_at bigint, expires_at bigint)
+LANGUAGE plpgsql STABLE
+AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+${loadQuery(s, 'p_prefix', 'p_ids', 'p_windows')};
+END
+$fn$;
 
 -- Deletes at most p_limit expired contexts of one prefix (rows locked by writers are skipped),
 -- and tells when the next one expires.
@@ -194,7 +210,7 @@ export function schemaGrants(schema: string, role: string): string {
   return `GRANT USAGE ON SCHEMA ${s} TO ${r};
 GRANT SELECT ON ${s}.layout TO ${r};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}.contexts, ${s}.turn_items TO ${r};
-GRANT EXECUTE ON FUNCTION ${s}.now_ms(), ${s}.sweep_expired(text, integer),
-  ${s}.write_contexts(text, jsonb, bytea, integer) TO ${r};
+GRANT EXECUTE ON FUNCTION ${s}.now_ms(), ${s}.load_contexts(text, text[], bigint[]),
+  ${s}.sweep_expired(text, integer), ${s}.write_contexts(text, jsonb, bytea, integer) TO ${r};
 `;
 }

@@ -33,26 +33,29 @@ export interface LayoutStatements {
   readonly layoutVersion: string;
 }
 
-/** Builds the statements of schema `schema`. @throws `InvalidArgumentError` for a bad name */
-export function layoutStatements(schema: string): LayoutStatements {
+/**
+ * The query of `load_contexts` (see the DDL), with the SQL expressions of its three inputs: main
+ * rows plus, per field, the items of its window: for each context and field ONE range (prefix,
+ * id, field, turn_id) of the primary key, whatever the length of the dialog. Run inside a PL/pgSQL
+ * function so that each connection plans it once, not at every load (planning cost ~4x its
+ * execution here).
+ */
+export function loadQuery(schema: string, prefix: string, ids: string, windows: string): string {
   const s = checkIdentifier(schema);
   const live = `(c.expires_at IS NULL OR c.expires_at > ${s}.now_ms())`;
-  return {
-    // Main rows plus, per field, the items of its window: for each context and field one range
-    // (prefix, id, field, turn_id) of the primary key, whatever the length of the dialog.
-    load: `WITH hit AS (
+  return `WITH hit AS (
   SELECT r.ordinality::integer AS n, c.*
-  FROM unnest($2::text[]) WITH ORDINALITY AS r (hex, ordinality)
+  FROM unnest(${ids}) WITH ORDINALITY AS r (hex, ordinality)
   CROSS JOIN LATERAL (
     SELECT c.id, c.version, c.current_turn, c.created_at, c.updated_at, c.expires_at, c.misc,
       c.framework
     FROM ${s}.contexts c
-    WHERE c.prefix = $1 AND c.id = decode(r.hex, 'hex') AND ${live}
+    WHERE c.prefix = ${prefix} AND c.id = decode(r.hex, 'hex') AND ${live}
     OFFSET 0
   ) c
 ), win AS (
   SELECT (w.ordinality - 1)::smallint AS field, w.size
-  FROM unnest($3::bigint[]) WITH ORDINALITY AS w (size, ordinality)
+  FROM unnest(${windows}) WITH ORDINALITY AS w (size, ordinality)
 )
 SELECT hit.n, NULL::smallint AS field, NULL::bigint AS turn_id, hit.misc AS payload,
   hit.framework, hit.version, hit.current_turn, hit.created_at, hit.updated_at, hit.expires_at
@@ -61,12 +64,22 @@ UNION ALL
 SELECT hit.n, t.field, t.turn_id, t.payload, NULL, NULL, NULL, NULL, NULL, NULL
 FROM hit CROSS JOIN win CROSS JOIN LATERAL (
   SELECT t.field, t.turn_id, t.payload FROM ${s}.turn_items t
-  WHERE t.prefix = $1 AND t.id = hit.id AND t.field = win.field
+  WHERE t.prefix = ${prefix} AND t.id = hit.id AND t.field = win.field
     AND t.turn_id > CASE WHEN win.size < 0 THEN -1 ELSE hit.current_turn - win.size END
     AND t.turn_id <= CASE WHEN win.size < 0 THEN 9223372036854775807 ELSE hit.current_turn END
   OFFSET 0
 ) t
-ORDER BY 1, 2 NULLS FIRST, 3`,
+ORDER BY 1, 2 NULLS FIRST, 3`;
+}
+
+/** Builds the statements of schema `schema`. @throws `InvalidArgumentError` for a bad name */
+export function layoutStatements(schema: string): LayoutStatements {
+  const s = checkIdentifier(schema);
+  const live = `(c.expires_at IS NULL OR c.expires_at > ${s}.now_ms())`;
+  return {
+    load: `SELECT n, field, turn_id, payload, framework, version, current_turn, created_at,
+  updated_at, expires_at
+FROM ${s}.load_contexts($1, $2::text[], $3::bigint[])`,
     loadItems: `WITH ctx AS (
   SELECT c.id FROM ${s}.contexts c WHERE c.prefix = $1 AND c.id = decode($2, 'hex') AND ${live}
 )

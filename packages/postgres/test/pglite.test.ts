@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createContextStorage } from '@context-storage/core';
 import { dialog, randomId } from '@context-storage/core/conformance';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME, PgliteDirectoryInUseError, PostgresContextStorage } from '../src/index.js';
@@ -88,8 +89,9 @@ describe('pglite://dir', () => {
     const prefix = randomPrefix();
     const [a, b] = await Promise.all([
       PostgresContextStorage.connect(`pglite://${dir}`, { prefix }),
-      PostgresContextStorage.connect(`pglite://${dir}/`, { prefix }),
+      createContextStorage(`pglite://${dir}/`, { prefix }),
     ]);
+    expect(b).toBeInstanceOf(PostgresContextStorage);
     const id = randomId();
     await a.setItem(id, dialog(id, 2));
     await a.close();

@@ -86,6 +86,18 @@ describe('parsePostgresUri', () => {
   });
 });
 
+describe('TLS files', () => {
+  it('a certificate file that cannot be read is an InvalidUriError naming it, before any connection', async () => {
+    const uri = `${ownerUri('&sslmode=verify-full&sslrootcert=/nonexistent/ca.pem')}`;
+    const error = await PostgresContextStorage.connect(uri).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidUriError);
+    expect(String((error as Error).message)).toMatch(
+      /cannot read the TLS root certificate file \/nonexistent\/ca.pem/,
+    );
+    expect(String((error as Error).message)).not.toContain(new URL(ownerUri()).password);
+  });
+});
+
 describe('createContextStorage', () => {
   it('opens postgres:// and postgresql:// through the registered adapter', async () => {
     expect(contextStorageAdapter.schemes).toEqual(['postgres', 'postgresql', 'pglite']);

@@ -1,13 +1,25 @@
 import { type ProvidedRedisServers, redisGlobalSetup } from '@context-storage/redis-test-servers';
+import { type PostgresServerDescriptor, postgresGlobalSetup } from '@context-storage/test-servers';
+
+const redis = redisGlobalSetup({ standalone: true });
+const postgres = postgresGlobalSetup();
 
 /**
- * One throwaway standalone Redis of this package's own: the timeout tests pause it, which no
- * other package's tests see.
+ * A throwaway standalone Redis and PostgreSQL server of this package's own: the timeout tests
+ * pause them, which no other package's tests see.
  */
-export default redisGlobalSetup({ standalone: true });
+export default async function globalSetup(
+  project: Parameters<typeof redis>[0] & Parameters<typeof postgres>[0],
+): Promise<() => Promise<void>> {
+  const [stopRedis, stopPostgres] = await Promise.all([redis(project), postgres(project)]);
+  return async () => {
+    await Promise.all([stopRedis(), stopPostgres()]);
+  };
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redis: ProvidedRedisServers;
+    postgres: PostgresServerDescriptor;
   }
 }

@@ -2,17 +2,23 @@
  * The adapters under test, one row each: how to open a storage from a URI, and for adapters with
  * a client library, how to wrap a client the test made and pause the server it talks to.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CreateStorageOptions, DBContextStorage } from '@context-storage/core';
 import { IoRedisContextStorage } from '@context-storage/ioredis';
 import { KeyvContextStorage } from '@context-storage/keyv';
 import { MemoryContextStorage } from '@context-storage/memory';
 import { NodeRedisContextStorage } from '@context-storage/node-redis';
+import { PostgresContextStorage } from '@context-storage/postgres';
 import { pauseServer, resumeServer } from '@context-storage/redis-test-servers';
+import { pausePostgres, resumePostgres } from '@context-storage/test-servers';
 import KeyvRedis from '@keyv/redis';
 import { Redis } from 'ioredis';
 import Keyv from 'keyv';
+import pg from 'pg';
 import { createClient } from 'redis';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 
 /** A storage as the tests see it: every adapter names its prefix. */
 export type PrefixedStorage = DBContextStorage & { readonly prefix: string };
@@ -30,6 +36,8 @@ export interface WrappedClient {
 export interface AdapterRow {
   /** `storage.name`. */
   readonly name: string;
+  /** The package's `contextStorageAdapter.name`, when it differs (one package, two bindings). */
+  readonly adapter?: string;
   /** A URI of the adapter without query. */
   readonly base: string;
   /** The query that makes `createContextStorage` pick this adapter among others of the scheme. */
@@ -43,6 +51,10 @@ export interface AdapterRow {
     pause(): () => void;
   };
 }
+
+const postgres = inject('postgres');
+const pgliteDir = mkdtempSync(join(tmpdir(), 'cs-adapter-tests-'));
+afterAll(() => rmSync(pgliteDir, { recursive: true, force: true }));
 
 const standalone = inject('redis').standalone;
 if (standalone === undefined || standalone.external) {
@@ -123,6 +135,35 @@ export const ROWS: readonly AdapterRow[] = [
       },
       pause,
     },
+  },
+  {
+    name: 'pg',
+    adapter: 'postgres',
+    base: postgres.url,
+    connect: (uri, options) => PostgresContextStorage.connect(uri, options),
+    client: {
+      async wrap(options) {
+        const pool = new pg.Pool({ connectionString: postgres.url });
+        return {
+          storage: new PostgresContextStorage({ pool }, options),
+          isOpen: () => !pool.ended,
+          release: async () => {
+            if (!pool.ended) await pool.end();
+          },
+        };
+      },
+      pause: () => {
+        pausePostgres(postgres);
+        return () => resumePostgres(postgres);
+      },
+    },
+  },
+  {
+    // One directory for every storage of the row: its PGlite instance opens once.
+    name: 'pglite',
+    adapter: 'postgres',
+    base: `pglite://${pgliteDir}`,
+    connect: (uri, options) => PostgresContextStorage.connect(uri, options),
   },
 ];
 

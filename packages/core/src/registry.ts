@@ -49,6 +49,9 @@ export interface ContextStorageAdapter {
  */
 export const KNOWN_SCHEMES: Readonly<Record<string, readonly string[]>> = {
   memory: ['@context-storage/memory'],
+  postgres: ['@context-storage/postgres'],
+  postgresql: ['@context-storage/postgres'],
+  pglite: ['@context-storage/postgres'],
   'keyv+redis': ['@context-storage/keyv'],
   'keyv+rediss': ['@context-storage/keyv'],
   ...Object.fromEntries(

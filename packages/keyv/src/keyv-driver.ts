@@ -12,6 +12,7 @@ import {
   type StoredItems,
   TURN_FIELDS,
   type TurnField,
+  ttlLeftMs,
   versionMatches,
   type WriteOutcome,
   windowTurnIds,
@@ -149,7 +150,9 @@ export class KeyvDriver implements ContextStorageDriver {
       }
       const next = applyWrite(this.#namespace, write, entry);
       outcomes.push({ ok: true, version: next.version });
-      sets.push(this.#call(() => this.#keyv.set(write.id, next, keyvTtl(write.main.expiresAt))));
+      // ttl 0 means "no expiry" to Keyv, overriding a default TTL of the Keyv instance.
+      const ttl = ttlLeftMs(write.main.expiresAt) ?? 0;
+      sets.push(this.#call(() => this.#keyv.set(write.id, next, ttl)));
     });
     await Promise.all(sets);
     return outcomes;
@@ -264,14 +267,6 @@ export class KeyvDriver implements ContextStorageDriver {
     // A store that throws synchronously fails the call like one that rejects.
     return boundedCall(Promise.resolve().then(operation), bound, 'a call');
   }
-}
-
-/**
- * Keyv's TTL for an expiry instant: ms from now, at least 1 (0 means "no expiry" to Keyv, and
- * overrides a default TTL of the Keyv instance, which is what an absent expiry wants).
- */
-function keyvTtl(expiresAt: number | undefined): number {
-  return expiresAt === undefined ? 0 : Math.max(1, expiresAt - Date.now());
 }
 
 /** The entry after a write: the stored one (or nothing, for an overwrite) with the write applied. */

@@ -127,11 +127,16 @@ export class KeyvContextStorage extends DBContextStorage {
         { cause },
       );
     }
-    return new KeyvContextStorage(keyv, {
-      ...merged,
-      prefix: namespace,
-      location: storageLocation(target.backend, namespace),
-    });
+    try {
+      return new KeyvContextStorage(keyv, {
+        ...merged,
+        prefix: namespace,
+        location: storageLocation(target.backend, namespace),
+      });
+    } catch (error) {
+      await keyv.disconnect().catch(() => {});
+      throw error;
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
+import { type ContextWrite, ttlLeftMs, type WriteOutcome } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
 import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from './layout.js';
 
@@ -84,7 +84,7 @@ export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
     String(write.expectedVersion ?? -1),
     write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),
     write.replace ? '1' : '0',
-    String(main.expiresAt === undefined ? 0 : Math.max(1, main.expiresAt - Date.now())),
+    String(ttlLeftMs(main.expiresAt) ?? 0),
     String(deletes.length),
     ...deletes,
     ...sets,

@@ -1,4 +1,4 @@
-import { ConnectionError, type ContextStorageError, isContextStorageError } from '../errors.js';
+import { ConnectionError, isContextStorageError } from '../errors.js';
 import { withDeadline } from './deadline.js';
 
 /** How an adapter bounds its calls to a backend: see {@link boundedCall}. */
@@ -10,10 +10,11 @@ export interface CallBound {
   /** The backend as messages name it, e.g. `Redis at host:port` (never a password). */
   description: string;
   /**
-   * Reads a failure the backend told on purpose (an ACL refusal...) as the typed error it is;
-   * `undefined` leaves it a `ConnectionError`.
+   * Reads a failure the backend told on purpose: the typed error it means (an ACL refusal), or
+   * the failure itself for the adapter to handle above the call (a SQL error it retries, with
+   * its SQLSTATE); `undefined` makes it a `ConnectionError`.
    */
-  refusal?: (error: unknown, what: string) => ContextStorageError | undefined;
+  refusal?: (error: unknown, what: string) => Error | undefined;
 }
 
 /**
@@ -27,7 +28,7 @@ export interface CallBound {
  * Note that the operation itself goes on after the deadline: a command already sent may still
  * run, which is why a retried version-checked save is safe and a blind one is not.
  *
- * @throws `ConnectionError`, or the `ContextStorageError` the call raised
+ * @throws `ConnectionError`, the `ContextStorageError` the call raised, or what `refusal` gives
  */
 export async function boundedCall<T>(
   promise: Promise<T>,

@@ -6,6 +6,7 @@
  * - {@link boundedCall}: a deadline on every call, transport failures as `ConnectionError`;
  * - {@link UriQuery} and {@link mergeOptions}: the URI's query options, the code's winning;
  * - {@link windowTurnIds}: which turn ids a load window covers;
+ * - {@link ttlLeftMs}: an expiry instant as the relative TTL most backends take;
  * - {@link versionMatches}: the version and creation check of a write;
  * - {@link storageLocation}: the one format of a storage's location;
  * - {@link undecodablePayload}: what a conformance `corrupt` hook writes.
@@ -37,6 +38,7 @@ export { TURN_FIELDS } from '../driver.js';
 export { redactUri, uriScheme } from '../uri.js';
 export { boundedCall, type CallBound } from './bounded-call.js';
 export { withDeadline } from './deadline.js';
+export { ttlLeftMs } from './expiry.js';
 export { storageLocation } from './location.js';
 export { undecodablePayload } from './raw-hooks.js';
 export { type CommonUriOptions, mergeOptions, UriQuery } from './uri-query.js';

@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateTlsFiles, getFreePort, LOOPBACK } from '@context-storage/redis-test-servers';
+import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+import type { PostgresServerDescriptor, PostgresTlsFiles } from './postgres-descriptor.js';
+import {
+  PostgresStartError,
+  runningPostmaster,
+  signalServer,
+  spawnPostmaster,
+  stopPostmaster,
+} from './postgres-process.js';
+import { trackServerDir, untrackServerDir } from './server-dirs.js';
+import { type ServerUser, serverUser } from './server-user.js';
+
+/** Options of {@link startPostgres}. */
+export interface PostgresServerOptions {
+  /** Make a CA and a server certificate and turn `ssl` on (plain connections still work). */
+  tls?: boolean;
+  /** Extra `-c name=value` settings, e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+  settings?: Readonly<Record<string, string>>;
+  /** Where the programs are (default: found by `findPostgresBinaries`). */
+  binaries?: PostgresBinaries;
+  /** Deadline of the start, in ms. Default 30,000. */
+  timeoutMs?: number;
+}
+
+/** A running throwaway PostgreSQL server owned by this process. */
+export interface PostgresServer {
+  /** The JSON descriptor (what test workers receive). */
+  describe(): PostgresServerDescriptor;
+  /** Stops the server (whatever its current pid, after a restart by a worker) and removes its dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const SUPERUSER = 'postgres';
+
+function run(command: string, args: readonly string[], user: ServerUser | undefined) {
+  return new Promise<void>((resolveRun, reject) => {
+    execFile(
+      command,
+      [...args],
+      {
+        timeout: 60_000,
+        encoding: 'utf8',
+        ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
+      },
+      (error, stdout, stderr) => {
+        if (error === null) resolveRun();
+        else reject(new Error(`${command} failed: ${error.message}\n${stdout}\n${stderr}`));
+      },
+    );
+  });
+}
+
+/** Hands a tree to the server user (PostgreSQL wants to own its data directory and key file). */
+function chownTree(path: string, user: ServerUser): void {
+  chownSync(path, user.uid, user.gid);
+  if (statSync(path).isDirectory()) {
+    for (const name of readdirSync(path)) chownTree(join(path, name), user);
+  }
+}
+
+/**
+ * Starts a throwaway PostgreSQL server: `initdb` into a fresh temp dir (UTF8, C locale,
+ * scram-sha-256 on TCP, trust on the unix socket, a random superuser password), then `postgres`
+ * on a free 127.0.0.1 port with its socket in that dir, `fsync=off` (a killed server process
+ * still loses nothing acknowledged: the WAL is written before a commit returns; only an OS crash
+ * could lose it). As root it runs both as the unprivileged `postgres` user. Cost: ~1-2 s.
+ *
+ * @throws `MissingPostgresError`; `PostgresStartError` with the log tail
+ */
+export async function startPostgres(options: PostgresServerOptions = {}): Promise<PostgresServer> {
+  const binaries = options.binaries ?? findPostgresBinaries();
+  const user = serverUser();
+  const dir = await mkdtemp(join(tmpdir(), 'context-storage-pg-'));
+  trackServerDir(dir);
+  try {
+    const dataDir = join(dir, 'data');
+    const socketDir = join(dir, 'socket');
+    const logFile = join(dir, 'postgres.log');
+    await mkdir(socketDir);
+    const password = randomBytes(12).toString('hex');
+    await writeFile(join(dir, 'password'), `${password}\n`, { mode: 0o600 });
+    let tls: PostgresTlsFiles | undefined;
+    if (options.tls === true) {
+      const tlsDir = join(dir, 'tls');
+      await mkdir(tlsDir);
+      tls = await generateTlsFiles(tlsDir);
+      chmodSync(tls.keyFile, 0o600);
+    }
+    await writeFile(logFile, '');
+    if (user !== undefined) chownTree(dir, user);
+    await run(
+      binaries.initdb,
+      [
+        '-D',
+        dataDir,
+        '-U',
+        SUPERUSER,
+        `--pwfile=${join(dir, 'password')}`,
+        '--auth-host=scram-sha-256',
+        '--auth-local=trust',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      user,
+    );
+    const settings: Record<string, string> = {
+      listen_addresses: LOOPBACK,
+      unix_socket_directories: socketDir,
+      fsync: 'off',
+      full_page_writes: 'off',
+      max_connections: '200',
+      ...(tls === undefined
+        ? {}
+        : { ssl: 'on', ssl_cert_file: tls.certFile, ssl_key_file: tls.keyFile }),
+      ...options.settings,
+    };
+    for (let attempt = 1; ; attempt++) {
+      const port = await getFreePort();
+      const args = ['-D', dataDir, '-p', String(port)];
+      for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
+      const spec = { dataDir, args, binaries, logFile, port, ...(user ? { user } : {}) };
+      try {
+        const pid = await spawnPostmaster(spec, options.timeoutMs ?? 30_000);
+        const descriptor: PostgresServerDescriptor = {
+          ...spec,
+          host: LOOPBACK,
+          socketDir,
+          dir,
+          pid,
+          superuser: SUPERUSER,
+          password,
+          url: `postgres://${SUPERUSER}:${password}@${LOOPBACK}:${port}/postgres`,
+          ...(tls === undefined ? {} : { tls }),
+        };
+        return serverOf(descriptor);
+      } catch (error) {
+        if (!(error instanceof PostgresStartError && error.addressInUse) || attempt >= 3) {
+          throw error;
+        }
+      }
+    }
+  } catch (error) {
+    await stopPostmaster(join(dir, 'data')).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    untrackServerDir(dir);
+    throw error;
+  }
+}
+
+function serverOf(descriptor: PostgresServerDescriptor): PostgresServer {
+  let stopping: Promise<void> | undefined;
+  return {
+    describe: () => descriptor,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await stopPostmaster(descriptor.dataDir);
+        } finally {
+          const pid = runningPostmaster(descriptor.dataDir);
+          if (pid !== undefined) signalServer(pid, 'SIGKILL');
+          rmSync(descriptor.dir, { recursive: true, force: true });
+          untrackServerDir(descriptor.dir);
+        }
+      })();
+      return stopping;
+    },
+  };
+}

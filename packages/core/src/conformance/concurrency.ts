@@ -61,6 +61,33 @@ export const concurrency: TestGroup = ({ test }) => {
     assert.deepEqual(stored.labels.get(1), ['flow', 'node1']);
   });
 
+  test('a save that only deletes turns bumps the version: a stale save after it is a conflict', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 3);
+    const [deleter, stale] = [await storage.getItem(id), await storage.getItem(id)];
+    assert.ok(deleter && stale);
+    deleter.requests.delete(2); // nothing set, misc and frameworkData unchanged
+    await storage.setItem(id, deleter);
+
+    stale.requests.set(2, 'kept by a stale writer');
+    await rejectsWith(
+      storage.setItem(id, stale),
+      'CONFLICT',
+      'a stale save after a save that only deleted requests[2]',
+    );
+    const stored = await loadFull(storage, id);
+    assert.equal(
+      stored.requests.has(2),
+      false,
+      'requests[2] was deleted, yet a stale save brought it back (a lost delete)',
+    );
+    assert.equal(stored.version, 2, 'a save that only deletes a turn must bump the version');
+    assert.equal(deleter.version, 2, 'the deleting context must learn its new version');
+  });
+
   test('saving a loaded context whose id was deleted meanwhile is a conflict', async ({ open }) => {
     const storage = await open();
     const id = randomId();

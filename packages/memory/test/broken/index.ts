@@ -4,6 +4,7 @@ import { batchWriteOrder } from './batch-write-order.js';
 import { clearAll } from './clear-all.js';
 import { type BrokenAdapter, control } from './common.js';
 import { createdAtIgnored } from './created-at-ignored.js';
+import { deleteOnlyVersion } from './delete-only-version.js';
 import { expiredVersionCheck } from './expired-version-check.js';
 import { foreignCount } from './foreign-count.js';
 import { frameworkReset } from './framework-reset.js';
@@ -37,6 +38,7 @@ export const BROKEN_ADAPTERS: Readonly<Record<string, BrokenAdapter>> = {
   'framework-reset': frameworkReset,
   'text-payloads': textPayloads,
   'loaditems-throws': loadItemsThrows,
+  'delete-only-version': deleteOnlyVersion,
 };
 
 /** The adapter `BROKEN=<name>` selects: `none` is the real memory adapter (the control). */

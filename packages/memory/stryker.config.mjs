@@ -1,0 +1,57 @@
+// Mutation testing of the memory driver and of core's load and save path, with the conformance
+// suite on memory as the only tests: it measures how many realistic defects the suite catches.
+//
+// Run from packages/memory: `pnpm mutation` (it runs Stryker from the repository root, so that
+// core's sources are in the sandbox too). Report: packages/memory/reports/mutation/.
+// Equivalent survivors, with the reason for each: mutation/EQUIVALENT.md.
+import { fileURLToPath } from 'node:url';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  // pnpm keeps the runner out of Stryker's own node_modules: load it by path.
+  plugins: [fileURLToPath(import.meta.resolve('@stryker-mutator/vitest-runner'))],
+  testRunner: 'vitest',
+  vitest: { configFile: 'packages/memory/vitest.mutation.config.ts' },
+  // Paths are relative to the repository root (the working directory of the run).
+  mutate: [
+    'packages/memory/src/memory-driver.ts',
+    'packages/core/src/storage.ts',
+    'packages/core/src/stored-context.ts',
+    'packages/core/src/turn-map.ts',
+    // Context's lazy loads (fetchTurns, loadAll) and its hooks for the storage (noteTurnId,
+    // fetchItems, #fetch); the rest of context.ts is the in-memory model, not the storage path.
+    // Line ranges: check them when context.ts changes.
+    'packages/core/src/context.ts:187-209',
+    'packages/core/src/context.ts:229-253',
+  ],
+  // The sandbox holds only what the run imports.
+  ignorePatterns: [
+    '/*',
+    '!/package.json',
+    '!/tsconfig.base.json',
+    '!/packages',
+    '/packages/*',
+    '!/packages/core',
+    '!/packages/memory',
+    '/packages/core/*',
+    '!/packages/core/src',
+    '!/packages/core/package.json',
+    '!/packages/core/tsconfig.json',
+    '/packages/memory/*',
+    '!/packages/memory/src',
+    '!/packages/memory/test',
+    '!/packages/memory/package.json',
+    '!/packages/memory/tsconfig.json',
+    '!/packages/memory/vitest.mutation.config.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  // Two cores, shared.
+  concurrency: 2,
+  // TTL tests sleep about a second each: a mutant's tests take seconds, not milliseconds.
+  timeoutMS: 30_000,
+  tempDirName: 'packages/memory/.stryker-tmp',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'packages/memory/reports/mutation/index.html' },
+  jsonReporter: { fileName: 'packages/memory/reports/mutation/mutation.json' },
+  thresholds: { high: 95, low: 90, break: null },
+};

@@ -2,8 +2,9 @@
 // suite on memory as the only tests: it measures how many realistic defects the suite catches.
 //
 // Run from packages/memory: `pnpm mutation` (it runs Stryker from the repository root, so that
-// core's sources are in the sandbox too). Report: packages/memory/reports/mutation/.
-// Equivalent survivors, with the reason for each: mutation/EQUIVALENT.md.
+// core's sources are in the sandbox too, then ./mutation/score.mjs). Report:
+// packages/memory/reports/mutation/. Survivors no test can kill, with the reason for each:
+// ./mutation/equivalent-mutants.mjs. About 17 minutes on two cores.
 import { fileURLToPath } from 'node:url';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

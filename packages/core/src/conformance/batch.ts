@@ -33,6 +33,22 @@ export const batch: TestGroup = ({ test }) => {
     assert.equal(await storage.delItems([]), 0);
   });
 
+  test(
+    'empty batches are answered without the backend',
+    async ({ open, hooks }) => {
+      const storage = await open();
+      const restore = await hooks.makeUnavailable!(storage);
+      try {
+        assert.deepEqual(await storage.getItems([]), [], 'getItems([]) asked the backend');
+        await storage.setItems([]);
+        assert.equal(await storage.delItems([]), 0, 'delItems([]) asked the backend');
+      } finally {
+        await restore();
+      }
+    },
+    ['hook:makeUnavailable'],
+  );
+
   test('setItems saves every entry; a repeated id keeps the last entry', async ({ open }) => {
     const storage = await open();
     const [a, b, c] = [randomId('a'), randomId('b'), randomId('c')];

@@ -202,6 +202,7 @@ export const partial: TestGroup = ({ test }) => {
       [5, 'request 5'],
       [9, 'request 9'],
     ]);
+    assert.deepEqual(loaded.requests.latest(1), [[9, 'request 9']]);
     assert.deepEqual(loaded.requests.latest(0), []);
     assert.deepEqual(
       (await loaded.fetchTurns([9, 3, 1])).map((turn) => turn.turnId),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Context } from '../context.js';
-import { dialog, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
+import { collect, dialog, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 /** The seed methods (contains, getItem, setItem, delItem, len, clear) and their edge cases. */
@@ -8,6 +8,10 @@ export const basics: TestGroup = ({ test }) => {
   test('declares the capabilities given to the suite', async ({ open, options }) => {
     const storage = await open();
     assert.deepEqual({ ...storage.capabilities }, { ...options.capabilities });
+    assert.ok(
+      typeof storage.name === 'string' && storage.name.length > 0,
+      'a storage must have an adapter name, for its error messages',
+    );
   });
 
   test('an unknown id is absent everywhere', async ({ open }) => {
@@ -133,14 +137,49 @@ export const basics: TestGroup = ({ test }) => {
     assert.notEqual(source.location, target.location, 'two storages must have two locations');
     const id = randomId();
     await saveDialog(source, id, 3, { step: 1 });
+    await source.update(id, (context) => void context.addTurn({ request: 'fourth' })); // version 2
     const context = await source.getItem(id, { latest: 1 });
     await target.setItem(id, context!); // a copy: loads every turn first
-    assert.equal((await loadFull(target, id)).requests.size, 3);
+    assert.equal(
+      context!.version,
+      2,
+      'copied to another storage, a context must keep its version in the storage it came from',
+    );
+    assert.equal((await loadFull(target, id)).requests.size, 4);
     context!.misc.step = 2;
     await source.setItem(id, context!); // still an incremental, version-checked save to the source
-    assert.equal(context!.version, 2);
+    assert.equal(context!.version, 3);
     assert.deepEqual((await loadFull(source, id)).misc, { step: 2 });
     assert.deepEqual((await loadFull(target, id)).misc, { step: 1 });
+  });
+
+  test('a context saved under another id is copied whole and stays bound to its own id', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const [id, other] = [randomId('original'), randomId('copy')];
+    await saveDialog(storage, id, 5, { from: 'original' });
+    await storage.update(id, (context) => void context.addTurn({ request: 'sixth' })); // version 2
+    const context = await storage.getItem(id, { latest: 1 });
+    assert.ok(context);
+    await storage.setItem(other, context);
+    assert.equal(
+      context.version,
+      2,
+      `saved under ${other}, the context of ${id} must keep its own version`,
+    );
+    const copy = await loadFull(storage, other);
+    assert.deepEqual(
+      copy.requests.keys(),
+      [1, 2, 3, 4, 5, 6],
+      'a context saved under another id must be copied whole, turns it did not load included',
+    );
+    assert.deepEqual(copy.misc, { from: 'original' });
+    context.addTurn({ request: 'seventh' });
+    await storage.setItem(id, context); // incremental and version-checked, on its own id
+    assert.equal(context.version, 3);
+    assert.deepEqual((await loadFull(storage, id)).requests.keys(), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual((await loadFull(storage, other)).requests.keys(), [1, 2, 3, 4, 5, 6]);
   });
 
   test('loaded contexts are independent copies of what is stored', async ({ open }) => {
@@ -160,11 +199,48 @@ export const basics: TestGroup = ({ test }) => {
     assert.deepEqual((await loadFull(storage, id)).misc, { list: [1] });
   });
 
-  test('invalid ids are refused with INVALID_ARGUMENT', async ({ open }) => {
+  test('invalid ids, options and contexts are refused with INVALID_ARGUMENT', async ({ open }) => {
     const storage = await open();
     await rejectsWith(storage.getItem(''), 'INVALID_ARGUMENT');
     await rejectsWith(storage.contains(''), 'INVALID_ARGUMENT');
     await rejectsWith(storage.delItem('\uD800'), 'INVALID_ARGUMENT');
     await rejectsWith(storage.getItems(['ok', 42 as unknown as string]), 'INVALID_ARGUMENT');
+    const id = randomId();
+    const notAContext = await rejectsWith(
+      storage.setItem(id, { id, misc: {} } as unknown as Context),
+      'INVALID_ARGUMENT',
+      'setItem of a plain object',
+    );
+    assert.match(notAContext.message, /Context/, 'the error must say a Context is expected');
+    for (const [latest, field] of [
+      [-1, 'labels'],
+      [1.5, 'labels'],
+      [{ requests: -2 }, 'requests'],
+      [{ responses: 'some' }, 'responses'],
+    ] as const) {
+      const error = await rejectsWith(
+        storage.getItem(id, { latest: latest as never }),
+        'INVALID_ARGUMENT',
+        `getItem with latest: ${JSON.stringify(latest)}`,
+      );
+      assert.match(
+        error.message,
+        new RegExp(`latest\\.${field}`),
+        'the error must name the window',
+      );
+    }
+    const retries = await rejectsWith(
+      storage.update(id, () => {}, { retries: -1 }),
+      'INVALID_ARGUMENT',
+      'update with retries: -1',
+    );
+    assert.match(retries.message, /retries/, 'the error must name the option');
+    const pageSize = await rejectsWith(
+      collect(storage.ids({ pageSize: 2.5 })),
+      'INVALID_ARGUMENT',
+      'ids() with pageSize: 2.5',
+    );
+    assert.match(pageSize.message, /pageSize/, 'the error must name the option');
+    assert.equal(await storage.contains(id), false, 'a refused call must write nothing');
   });
 };

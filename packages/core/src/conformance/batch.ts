@@ -33,6 +33,22 @@ export const batch: TestGroup = ({ test }) => {
     assert.equal(await storage.delItems([]), 0);
   });
 
+  test(
+    'empty batches are answered without the backend',
+    async ({ open, hooks }) => {
+      const storage = await open();
+      const restore = await hooks.makeUnavailable!(storage);
+      try {
+        assert.deepEqual(await storage.getItems([]), [], 'getItems([]) asked the backend');
+        await storage.setItems([]);
+        assert.equal(await storage.delItems([]), 0, 'delItems([]) asked the backend');
+      } finally {
+        await restore();
+      }
+    },
+    ['hook:makeUnavailable'],
+  );
+
   test('setItems saves every entry; a repeated id keeps the last entry', async ({ open }) => {
     const storage = await open();
     const [a, b, c] = [randomId('a'), randomId('b'), randomId('c')];
@@ -64,6 +80,35 @@ export const batch: TestGroup = ({ test }) => {
       assert.deepEqual(again.requests.keys(), [1, 2, 3]);
       assert.equal(again.requests.get(3), `third of ${id}`);
     }
+  });
+
+  test('setItems saves new and loaded contexts in one batch, each in its own way', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const [fresh, loadedId, renewed] = [randomId('new'), randomId('loaded'), randomId('renewed')];
+    await saveDialog(storage, loadedId, 6);
+    await saveDialog(storage, renewed, 4, { old: true });
+    const loaded = await storage.getItem(loadedId, { latest: 1 });
+    loaded!.addTurn({ request: 'seventh' });
+    await storage.setItems([
+      [fresh, dialog(fresh, 1, { v: 'new' })],
+      [loadedId, loaded!],
+      [renewed, dialog(renewed, 1, { v: 'renewed' })],
+    ]);
+    assert.deepEqual(
+      (await loadFull(storage, loadedId)).requests.keys(),
+      [1, 2, 3, 4, 5, 6, 7],
+      'saved after a new context in one setItems, a loaded context lost its unloaded turns',
+    );
+    const replaced = await loadFull(storage, renewed);
+    assert.deepEqual(replaced.misc, { v: 'renewed' });
+    assert.deepEqual(
+      replaced.requests.keys(),
+      [1],
+      'saved after a loaded context in one setItems, a new context kept the turns it replaced',
+    );
+    assert.deepEqual((await loadFull(storage, fresh)).misc, { v: 'new' });
   });
 
   test('delItems counts what existed, ignoring missing ids and duplicates', async ({ open }) => {

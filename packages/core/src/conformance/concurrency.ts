@@ -52,6 +52,11 @@ export const concurrency: TestGroup = ({ test }) => {
     second.labels.set(1, 'overwritten by second');
     const error = await rejectsWith(storage.setItem(id, second), 'CONFLICT');
     assert.equal((error as unknown as { actualVersion: number }).actualVersion, 2);
+    assert.equal(
+      (error as unknown as { expectedVersion: number }).expectedVersion,
+      1,
+      'the conflict must report the version the stale context was loaded at',
+    );
     assert.equal(second.version, 1, 'a rejected context keeps its version');
 
     const stored = await loadFull(storage, id);
@@ -59,6 +64,33 @@ export const concurrency: TestGroup = ({ test }) => {
     assert.equal(stored.requests.get(3), 'from first');
     assert.deepEqual(stored.misc, { owner: 'first' });
     assert.deepEqual(stored.labels.get(1), ['flow', 'node1']);
+  });
+
+  test('a save that only deletes turns bumps the version: a stale save after it is a conflict', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 3);
+    const [deleter, stale] = [await storage.getItem(id), await storage.getItem(id)];
+    assert.ok(deleter && stale);
+    deleter.requests.delete(2); // nothing set, misc and frameworkData unchanged
+    await storage.setItem(id, deleter);
+
+    stale.requests.set(2, 'kept by a stale writer');
+    await rejectsWith(
+      storage.setItem(id, stale),
+      'CONFLICT',
+      'a stale save after a save that only deleted requests[2]',
+    );
+    const stored = await loadFull(storage, id);
+    assert.equal(
+      stored.requests.has(2),
+      false,
+      'requests[2] was deleted, yet a stale save brought it back (a lost delete)',
+    );
+    assert.equal(stored.version, 2, 'a save that only deletes a turn must bump the version');
+    assert.equal(deleter.version, 2, 'the deleting context must learn its new version');
   });
 
   test('saving a loaded context whose id was deleted meanwhile is a conflict', async ({ open }) => {
@@ -120,19 +152,46 @@ export const concurrency: TestGroup = ({ test }) => {
     const id = randomId();
     const context = await saveDialog(storage, id, 2);
     context.addTurn({ request: 'three' });
+    context.responses.set(1, 'changed before the save');
     const first = storage.setItem(id, context); // captures the context as it is now
     context.requests.delete(1);
     context.labels.set(2, 'edited during the save');
+    context.responses.set(1, { text: 'response 1' }); // back to what was stored before
     await first;
     assert.equal((await loadFull(storage, id)).requests.has(1), true, 'saved before the delete');
     context.addTurn({ request: 'four' });
     const second = storage.setItem(id, context);
     const third = storage.setItem(id, context); // not awaited either: saves of one object queue
-    await Promise.all([second, third]);
+    await second;
+    context.addTurn({ request: 'five' });
+    const fourth = storage.setItem(id, context); // queues behind the third, still in flight
+    await Promise.all([third, fourth]);
     const stored = await loadFull(storage, id);
-    assert.deepEqual(stored.requests.keys(), [2, 3, 4]);
+    assert.deepEqual(stored.requests.keys(), [2, 3, 4, 5]);
     assert.equal(stored.labels.get(2), 'edited during the save');
-    assert.equal(stored.currentTurnId, 4);
+    assert.deepEqual(
+      stored.responses.get(1),
+      { text: 'response 1' },
+      'responses[1], set back to its stored value while a save of another value was in flight, was not saved',
+    );
+    assert.equal(stored.currentTurnId, 5);
+    assert.equal(context.version, stored.version);
+  });
+
+  test('a new context is saved as it was when setItem was called', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = new Context(id, { misc: { step: 1 } });
+    const saving = storage.setItem(id, context);
+    context.misc.step = 2; // after the call: left for the next save
+    await saving;
+    assert.deepEqual(
+      (await loadFull(storage, id)).misc,
+      { step: 1 },
+      'a change made after setItem was called went into that save',
+    );
+    await storage.setItem(id, context);
+    assert.deepEqual((await loadFull(storage, id)).misc, { step: 2 });
   });
 
   test('a batch with one stale context saves the others and reports the stale one', async ({
@@ -203,16 +262,22 @@ export const concurrency: TestGroup = ({ test }) => {
     });
     assert.equal(created.version, 1);
     assert.equal(created.requests.get(1), 'hello');
+    const failure = new Error('change failed');
     await assert.rejects(
       storage.update(id, (context) => {
         context.addTurn({ request: 'never saved' });
-        throw new Error('change failed');
+        throw failure;
       }),
-      /change failed/,
+      (error) => {
+        assert.equal(error, failure, 'update must reject with the error the change threw, as is');
+        return true;
+      },
     );
     const stored = await loadFull(storage, id);
     assert.equal(stored.version, 1);
     assert.deepEqual(stored.requests.keys(), [1]);
+    const noRetry = await storage.update(id, (context) => void context.addTurn(), { retries: 0 });
+    assert.equal(noRetry.version, 2, 'update with retries: 0 saves when nothing conflicts');
   });
 
   test('update gives up with CONFLICT after its retries', async ({ open }) => {

@@ -26,6 +26,11 @@ export const corrupt: TestGroup = ({ test }) => {
         );
         assert.equal((error as unknown as { id: string }).id, damaged);
         assert.match((error as unknown as { part: string }).part, part);
+        assert.match(
+          error.message,
+          /: \S/,
+          'the error must say what is wrong with the damaged part',
+        );
         const batchError = await rejectsWith(
           storage.getItems([healthy, damaged], { latest: 'all' }),
           'CORRUPT_DATA',

@@ -45,10 +45,12 @@ export async function loadFull(storage: DBContextStorage, id: string): Promise<C
 /**
  * Asserts that `promise` rejects with a context-storage error of `code` (compared by code, so
  * that an adapter built against another copy of core passes too), and returns the error.
+ * `what` names the call in the failure message, e.g. `a stale save after a delete-only save`.
  */
 export async function rejectsWith(
   promise: Promise<unknown>,
   code: ContextStorageErrorCode,
+  what = 'the call',
 ): Promise<Error & { code: string }> {
   let caught: unknown;
   try {
@@ -56,12 +58,15 @@ export async function rejectsWith(
   } catch (error) {
     caught = error;
   }
-  assert.ok(caught !== undefined, `expected a ${code} error, but the call succeeded`);
-  assert.ok(caught instanceof Error, `expected a ${code} error, got ${String(caught)}`);
+  assert.ok(caught !== undefined, `expected a ${code} error from ${what}, but it succeeded`);
+  assert.ok(
+    caught instanceof Error,
+    `expected a ${code} error from ${what}, got ${String(caught)}`,
+  );
   assert.equal(
     (caught as { code?: unknown }).code,
     code,
-    `expected a ${code} error, got ${caught.name}: ${caught.message}`,
+    `expected a ${code} error from ${what}, got ${caught.name}: ${caught.message}`,
   );
   return caught as Error & { code: string };
 }

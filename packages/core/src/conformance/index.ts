@@ -16,6 +16,7 @@ import { basics } from './basics.js';
 import { batch } from './batch.js';
 import { concurrency } from './concurrency.js';
 import { corrupt } from './corrupt.js';
+import { lazyTurns } from './lazy-turns.js';
 import { lifecycle } from './lifecycle.js';
 import { listing } from './listing.js';
 import { oddIds } from './odd-ids.js';
@@ -39,6 +40,7 @@ export const TEST_GROUPS: Readonly<Record<string, TestGroup>> = {
   values,
   ttl,
   'partial load and save': partial,
+  'lazy turns': lazyTurns,
   'version checks and concurrency': concurrency,
   'corrupt data': corrupt,
   'listing ids': listing,

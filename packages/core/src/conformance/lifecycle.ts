@@ -11,6 +11,7 @@ export const lifecycle: TestGroup = ({ test }) => {
     await saveDialog(storage, id, 1);
     const context = await storage.getItem(id, { latest: 0 });
     assert.ok(context);
+    assert.equal(storage.closed, false, 'a storage reports closed before close() was called');
     await storage.close();
     await storage.close(); // idempotent
     assert.equal(storage.closed, true);
@@ -45,8 +46,13 @@ export const lifecycle: TestGroup = ({ test }) => {
       await new Promise((resolve) => setTimeout(resolve, 20)); // close() is called meanwhile
       context.addTurn({ request: 'finished after close() was called' });
     });
+    let updateSettled = false;
+    void updating.finally(() => {
+      updateSettled = true;
+    });
     await new Promise((resolve) => setImmediate(resolve));
     await storage.close();
+    assert.equal(updateSettled, true, 'close() resolved while an update was still in flight');
     await saving;
     assert.equal((await updating).version, 1);
     if (witness !== undefined) {

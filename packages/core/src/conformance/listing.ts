@@ -3,6 +3,16 @@ import { Context } from '../context.js';
 import { collect, randomId, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
+/** The first `limit` items of an async iterable: a listing that loops stops the test, not the run. */
+async function collectAtMost<T>(iterable: AsyncIterable<T>, limit: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) {
+    out.push(item);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
 /** `ids()`: paged listing of a storage's own ids, over thousands of contexts. */
 export const listing: TestGroup = ({ test }) => {
   test(
@@ -47,7 +57,67 @@ export const listing: TestGroup = ({ test }) => {
         if (firstFive.length === 5) break;
       }
       assert.equal(firstFive.length, 5);
-      assert.equal(new Set(await collect(storage.ids({ pageSize: 7 }))).size, 30);
+      for (const pageSize of [0, 1, 7, 29, 30, 31]) {
+        const listed = await collectAtMost(storage.ids({ pageSize }), 90);
+        assert.equal(
+          new Set(listed).size,
+          30,
+          `ids({ pageSize: ${pageSize} }) listed ${listed.length} ids, ${new Set(listed).size} distinct, of 30`,
+        );
+      }
+    },
+    ['listIds'],
+  );
+
+  test(
+    'ids() fetches page by page: a page asked for after close() rejects with CLOSED',
+    async ({ open }) => {
+      const storage = await open();
+      const ids = Array.from({ length: 200 }, () => randomId());
+      await storage.setItems(ids.map((id) => [id, new Context(id)] as const));
+      const listing = storage.ids({ pageSize: 10 })[Symbol.asyncIterator]();
+      assert.equal((await listing.next()).done, false);
+      await storage.close();
+      let listed = 1;
+      let failure: unknown;
+      try {
+        while (!(await listing.next()).done) listed++;
+      } catch (error) {
+        failure = error;
+      }
+      assert.ok(
+        failure !== undefined,
+        `after close(), ids({ pageSize: 10 }) still listed all ${listed} ids: it fetched them at once`,
+      );
+      assert.equal((failure as { code?: unknown }).code, 'CLOSED');
+      assert.ok(listed < ids.length);
+    },
+    ['listIds'],
+  );
+
+  test(
+    'ids() lists every id kept while others are deleted during the listing',
+    async ({ open }) => {
+      const storage = await open();
+      const ids = Array.from(
+        { length: 24 },
+        (_, i) => `${String(i).padStart(2, '0')}-${randomId()}`,
+      );
+      await storage.setItems(ids.map((id) => [id, new Context(id)] as const));
+      const kept = new Set(ids.filter((_, index) => index % 2 === 1));
+      const listed = new Set<string>();
+      // A cleanup job: deletes what it does not keep, as it lists.
+      for await (const id of storage.ids({ pageSize: 4 })) {
+        listed.add(id);
+        if (!kept.has(id)) await storage.delItem(id);
+      }
+      for (const id of kept) {
+        assert.ok(
+          listed.has(id),
+          `ids() skipped ${id}, stored all along, as other ids were deleted`,
+        );
+      }
+      assert.equal(await storage.len(), kept.size);
     },
     ['listIds'],
   );

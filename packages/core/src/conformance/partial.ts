@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { Context } from '../context.js';
 import { DEFAULT_LATEST } from '../storage-options.js';
-import { dialog, loadedTurnIds, loadFull, randomId, saveDialog } from './fixtures.js';
+import { dialog, loadedTurnIds, loadFull, randomId, saveDialog, sleep } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 const range = (from: number, to: number) =>
@@ -28,6 +29,15 @@ export const partial: TestGroup = ({ test }) => {
     });
     assert.ok(mixed);
     assert.deepEqual(loadedTurnIds(mixed), { labels: [20], requests: range(1, 20), responses: [] });
+    // As JavaScript callers write it (TypeScript's exactOptionalPropertyTypes refuses it).
+    const partly = await storage.getItem(id, {
+      latest: { labels: 1, requests: undefined } as unknown as { labels: number },
+    });
+    assert.deepEqual(
+      loadedTurnIds(partly!),
+      { labels: [20], requests: latest, responses: latest },
+      'a field whose window is given as undefined must load the default window',
+    );
 
     const configured = await open({ latest: 5 });
     await saveDialog(configured, id, 8);
@@ -43,6 +53,52 @@ export const partial: TestGroup = ({ test }) => {
       request: { text: `request 8 of ${id}` },
       response: { text: 'response 8' },
     });
+  });
+
+  test('getItems loads the latest turns of each context by its own current turn', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const [long, short, missing] = [randomId('long'), randomId('short'), randomId('missing')];
+    await saveDialog(storage, long, 9);
+    await saveDialog(storage, short, 2);
+    const [none, nine, two] = await storage.getItems([missing, long, short], {
+      latest: { labels: 'all', requests: 2, responses: 0 },
+    });
+    assert.equal(none, undefined);
+    assert.deepEqual(loadedTurnIds(nine!), {
+      labels: range(1, 9),
+      requests: [8, 9],
+      responses: [],
+    });
+    assert.deepEqual(
+      loadedTurnIds(two!),
+      { labels: [1, 2], requests: [1, 2], responses: [] },
+      'in one getItems with a 9-turn context, a 2-turn context must load its own latest 2 requests',
+    );
+  });
+
+  test('an item at turn 0 loads with every window that reaches it', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = new Context(id);
+    context.responses.set(0, 'welcome'); // sent before the first request
+    context.addTurn({ request: 'hi', response: 'hello' });
+    context.addTurn({ request: 'bye', response: 'see you' });
+    await storage.setItem(id, context);
+    const reaching = await storage.getItem(id, { latest: 3 });
+    assert.equal(reaching?.responses.get(0), 'welcome', 'latest: 3 at turn 2 must load turn 0');
+    const beyond = await storage.getItem(id, { latest: 50 });
+    assert.deepEqual(beyond?.responses.keys(), [0, 1, 2], 'latest: 50 at turn 2 must load turn 0');
+    const all = await storage.getItem(id, { latest: 'all' });
+    assert.deepEqual(all?.responses.keys(), [0, 1, 2], "latest: 'all' must load turn 0");
+    const short = await storage.getItem(id, { latest: 2 });
+    assert.deepEqual(short?.responses.keys(), [1, 2]);
+    assert.deepEqual(
+      [...(await short!.responses.fetchAll()).keys()],
+      [0, 1, 2],
+      'fetchAll must load turn 0',
+    );
   });
 
   test('older turns load on demand by turn id', async ({ open }) => {
@@ -96,6 +152,8 @@ export const partial: TestGroup = ({ test }) => {
     await saveDialog(storage, id, 40, { step: 'start' });
     const context = await storage.getItem(id, { latest: 2 });
     assert.ok(context);
+    const savedAt = context.updatedAt;
+    await sleep(5); // a later updatedAt
     context.misc.step = 'middle';
     context.responses.set(40, { text: 'edited' });
     context.requests.delete(5); // never loaded: deleted blind
@@ -105,6 +163,11 @@ export const partial: TestGroup = ({ test }) => {
     assert.equal(context.version, 2);
 
     const full = await loadFull(storage, id);
+    assert.ok(
+      full.updatedAt > savedAt,
+      `an incremental save must set updatedAt: still ${full.updatedAt}, as saved before`,
+    );
+    assert.equal(full.updatedAt, context.updatedAt);
     assert.equal(full.currentTurnId, 41);
     assert.deepEqual(full.misc, { step: 'middle' });
     assert.deepEqual(full.requests.keys(), [...range(1, 4), ...range(6, 41)]);
@@ -112,6 +175,40 @@ export const partial: TestGroup = ({ test }) => {
     assert.deepEqual(full.responses.get(39), { text: 'response 39' });
     assert.deepEqual(full.labels.get(1), ['flow', 'node1']);
     assert.equal(full.requests.get(41), 'new');
+    assert.deepEqual(
+      await context.requests.fetch(3),
+      { text: `request 3 of ${id}` },
+      'after an incremental save, a turn the context never loaded must still be fetched',
+    );
+    assert.equal(await context.requests.fetch(5), undefined);
+  });
+
+  test('turns come back in turn order, whatever order they were set in', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = new Context(id);
+    for (const turnId of [5, 2, 9, 1]) context.requests.set(turnId, `request ${turnId}`);
+    assert.equal(context.currentTurnId, 9, 'setting requests[9] on a new context must advance it');
+    context.labels.set(3, 'three');
+    await storage.setItem(id, context);
+    const loaded = await loadFull(storage, id);
+    assert.equal(loaded.currentTurnId, 9);
+    assert.deepEqual(loaded.requests.keys(), [1, 2, 5, 9], 'keys() must be in turn order');
+    assert.deepEqual(
+      loaded.requests.entries().map(([turnId]) => turnId),
+      [1, 2, 5, 9],
+    );
+    assert.deepEqual(loaded.requests.latest(2), [
+      [5, 'request 5'],
+      [9, 'request 9'],
+    ]);
+    assert.deepEqual(loaded.requests.latest(1), [[9, 'request 9']]);
+    assert.deepEqual(loaded.requests.latest(0), []);
+    assert.deepEqual(
+      (await loaded.fetchTurns([9, 3, 1])).map((turn) => turn.turnId),
+      [1, 3, 9],
+      'fetchTurns must answer in turn order',
+    );
   });
 
   test('frameworkData and misc survive saves that do not change them', async ({ open }) => {
@@ -157,6 +254,18 @@ export const partial: TestGroup = ({ test }) => {
     const full = await loadFull(storage, id);
     assert.deepEqual(full.requests.get(3), { text: 'edited in place' });
     assert.deepEqual(full.misc, { profile: { name: 'Grace' } });
+
+    // What a save wrote is what later in-place changes are compared with.
+    const item = { text: 'second version' };
+    context.requests.set(2, item);
+    await storage.setItem(id, context);
+    item.text = `request 2 of ${id}`; // back to what was loaded
+    await storage.setItem(id, context);
+    assert.deepEqual(
+      (await loadFull(storage, id)).requests.get(2),
+      { text: `request 2 of ${id}` },
+      'requests[2], saved, then mutated in place back to its loaded value, was not saved',
+    );
   });
 
   test('a saved context can be saved again, and again', async ({ open }) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Context } from '../context.js';
-import { collect, dialog, randomId, sleep } from './fixtures.js';
+import { collect, dialog, randomId, rejectsWith, sleep } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 // Generous margins: expiry is checked 300+ ms after it is due; the renewal test leaves 400+ ms.
@@ -13,15 +13,46 @@ export const ttl: TestGroup = ({ test }) => {
     'a context saved with ttlMs expires',
     async ({ open }) => {
       const storage = await open();
-      const [id, kept] = [randomId('short'), randomId('kept')];
+      // Ids that sort before `kept`: a listing in id order meets the expired ones first.
+      const [id, untouched, kept] = [randomId('expiring'), randomId('expiring'), randomId('kept')];
       const before = Date.now();
-      await storage.setItem(id, dialog(id, 2), { ttlMs: TTL });
-      await storage.setItem(kept, dialog(kept, 1));
-      const loaded = await storage.getItem(id);
+      const saved = dialog(id, 4);
+      await storage.setItem(id, saved, { ttlMs: TTL });
+      assert.ok(
+        saved.expiresAt !== undefined &&
+          saved.expiresAt >= before + TTL &&
+          saved.expiresAt <= Date.now() + TTL,
+        `saved with ttlMs: ${TTL}, a context must report when it expires, not ${saved.expiresAt}`,
+      );
+      await storage.setItem(untouched, dialog(untouched, 1), { ttlMs: TTL });
+      const permanent = dialog(kept, 1);
+      await storage.setItem(kept, permanent);
+      assert.equal(permanent.expiresAt, undefined, 'saved without TTL, a context must not expire');
+      const loaded = await storage.getItem(id, { latest: 1 });
       assert.ok(loaded?.expiresAt !== undefined, 'a context with a TTL reports expiresAt');
       assert.ok(loaded.expiresAt >= before + TTL && loaded.expiresAt <= Date.now() + TTL);
       assert.equal(await storage.contains(id), true);
       await sleep(TTL + 300);
+      // Each first look at an expired context below is one nothing has touched since it expired:
+      // a backend that expires lazily must not see it either.
+      assert.equal(await storage.len(), 1, 'after expiry, len() counted expired contexts');
+      assert.equal(
+        await loaded.requests.fetch(2),
+        undefined,
+        'after expiry, an older turn of the expired context could still be fetched',
+      );
+      assert.equal(
+        await storage.delItem(untouched),
+        false,
+        'after expiry, delItem reported the expired context as existing',
+      );
+      if (storage.capabilities.listIds) {
+        assert.deepEqual(
+          await collect(storage.ids({ pageSize: 1 })),
+          [kept],
+          'after expiry, ids() must list exactly the live contexts, page after page',
+        );
+      }
       assert.equal(await storage.contains(id), false);
       assert.equal(await storage.getItem(id), undefined);
       assert.deepEqual(await storage.getItems([id, kept]).then((all) => all.map((c) => c?.id)), [
@@ -48,16 +79,25 @@ export const ttl: TestGroup = ({ test }) => {
   );
 
   test(
-    'the storage default TTL applies to every write',
+    'the storage default TTL applies to every write; a per-call ttlMs overrides it',
     async ({ open }) => {
       const storage = await open({ ttlMs: TTL });
-      const id = randomId();
+      const [id, longer] = [randomId(), randomId('longer')];
       await storage.update(id, (context) => {
         context.misc.seen = true;
       });
+      assert.equal(await storage.len(), 1, 'a context with a TTL not reached yet must be counted');
+      const before = Date.now();
+      await storage.setItem(longer, new Context(longer), { ttlMs: 60_000 });
+      const expiresAt = (await storage.getItem(longer))?.expiresAt;
+      assert.ok(
+        expiresAt !== undefined && expiresAt >= before + 60_000,
+        `setItem with ttlMs: 60000 on a storage whose TTL is ${TTL} ms expires at ${expiresAt}, ${before + 60_000} at the earliest`,
+      );
       assert.equal(await storage.contains(id), true);
       await sleep(TTL + 300);
-      assert.equal(await storage.contains(id), false);
+      assert.equal(await storage.contains(id), false, 'the storage default TTL was not applied');
+      assert.equal(await storage.contains(longer), true, 'the per-call ttlMs was not applied');
     },
     ['ttl'],
   );
@@ -85,25 +125,51 @@ export const ttl: TestGroup = ({ test }) => {
     'a write without TTL makes the context permanent',
     async ({ open }) => {
       const storage = await open({ ttlMs: TTL });
-      const id = randomId();
+      const [id, overwritten] = [randomId('pinned'), randomId('overwritten')];
       await storage.setItem(id, new Context(id));
+      await storage.setItem(overwritten, new Context(overwritten));
       const loaded = await storage.getItem(id);
       assert.ok(loaded);
       loaded.misc.pinned = true;
-      await storage.setItem(id, loaded, { ttlMs: null });
-      assert.equal((await storage.getItem(id))?.expiresAt, undefined);
+      await storage.setItem(id, loaded, { ttlMs: null }); // an incremental save
+      assert.equal(
+        loaded.expiresAt,
+        undefined,
+        'saved with ttlMs: null, a context must not expire',
+      );
+      await storage.setItem(overwritten, new Context(overwritten), { ttlMs: null }); // an overwrite
+      assert.equal(
+        (await storage.getItem(id))?.expiresAt,
+        undefined,
+        'saved with ttlMs: null, a context still has an expiry',
+      );
+      assert.equal(
+        (await storage.getItem(overwritten))?.expiresAt,
+        undefined,
+        'overwritten with ttlMs: null, a context still has the expiry of the one it replaced',
+      );
       await sleep(TTL + 300);
-      assert.equal(await storage.contains(id), true);
+      assert.equal(
+        await storage.contains(id),
+        true,
+        'a context saved with ttlMs: null after a save with a TTL expired',
+      );
+      assert.equal(
+        await storage.contains(overwritten),
+        true,
+        'a context overwritten with ttlMs: null expired with the TTL of the context it replaced',
+      );
     },
     ['ttl'],
   );
 
   test(
-    'an expired context is created anew by update, not reported as a conflict',
+    'an expired context is created anew by update and by setItem, not reported as a conflict',
     async ({ open }) => {
       const storage = await open();
-      const id = randomId();
+      const [id, overwritten] = [randomId(), randomId('overwritten')];
       await storage.setItem(id, dialog(id, 3, { old: true }), { ttlMs: TTL });
+      await storage.setItem(overwritten, dialog(overwritten, 3), { ttlMs: TTL });
       await sleep(TTL + 300);
       const created = await storage.update(id, (context) => {
         context.addTurn({ request: 'new session' });
@@ -117,6 +183,13 @@ export const ttl: TestGroup = ({ test }) => {
         'new session',
         'no turn of the expired context survives',
       );
+      const replacement = new Context(overwritten);
+      await storage.setItem(overwritten, replacement);
+      assert.equal(
+        replacement.version,
+        1,
+        'a context saved over an expired one must start again at version 1',
+      );
     },
     ['ttl'],
   );
@@ -125,9 +198,12 @@ export const ttl: TestGroup = ({ test }) => {
     const storage = await open();
     const id = randomId();
     for (const ttlMs of [0, -5, 1.5, Number.NaN]) {
-      await assert.rejects(storage.setItem(id, new Context(id), { ttlMs }), {
-        code: 'INVALID_ARGUMENT',
-      });
+      const error = await rejectsWith(
+        storage.setItem(id, new Context(id), { ttlMs }),
+        'INVALID_ARGUMENT',
+        `setItem with ttlMs: ${ttlMs}`,
+      );
+      assert.match(error.message, /ttlMs/, 'the error must name ttlMs');
     }
     assert.equal(await storage.contains(id), false);
   });

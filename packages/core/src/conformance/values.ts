@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { type Codec, jsonCodec } from '../codec.js';
 import { Context } from '../context.js';
 import { binaryCodec, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
@@ -55,25 +56,91 @@ export const values: TestGroup = ({ test }) => {
     assert.deepEqual(context?.requests.get(6), { text: `request 6 of ${id}` });
     assert.deepEqual(await context?.requests.fetch(1), { text: `request 1 of ${id}` });
     context!.addTurn({ response: 'seventh' });
+    // Edited in place to bytes of the same length: only a byte-wise comparison sees the change.
+    (context!.requests.get(6) as { text: string }).text = `REQUEST 6 of ${id}`;
     await storage.setItem(id, context!);
     const [full] = await storage.getItems([id], { latest: 'all' });
     assert.equal(full?.responses.get(7), 'seventh');
     assert.equal(full?.labels.size, 6);
+    assert.deepEqual(
+      full?.requests.get(6),
+      { text: `REQUEST 6 of ${id}` },
+      'requests[6], edited in place to a payload of the same length, was not saved',
+    );
   });
 
   test('main info that could not be read back is refused; nothing is written', async ({ open }) => {
     const storage = await open();
     const id = randomId();
     const context = await saveDialog(storage, id, 1);
-    context.currentTurnId = Number.NaN;
-    await rejectsWith(storage.setItem(id, context), 'INVALID_ARGUMENT');
+    const refused = async (what: string, named: RegExp, save: () => Promise<void>) => {
+      const error = await rejectsWith(save(), 'INVALID_ARGUMENT', what);
+      assert.match(error.message, named, `the error for ${what} must say what is wrong`);
+    };
+    for (const turnId of [Number.NaN, -1, 2.5]) {
+      context.currentTurnId = turnId;
+      await refused(`currentTurnId ${turnId}`, /currentTurnId/, () => storage.setItem(id, context));
+    }
     context.currentTurnId = 1;
-    context.misc = null as unknown as Record<string, unknown>;
-    await rejectsWith(storage.setItem(id, context), 'INVALID_ARGUMENT');
+    for (const misc of [null, 'text', [1]]) {
+      context.misc = misc as unknown as Record<string, unknown>;
+      await refused(`misc ${JSON.stringify(misc)}`, /misc/, () => storage.setItem(id, context));
+    }
+    context.misc = {};
+    context.frameworkData = [] as unknown as Record<string, unknown>;
+    await refused('frameworkData []', /frameworkData/, () => storage.setItem(id, context));
     const fresh = new Context(randomId(), { createdAt: Number.NaN });
-    await rejectsWith(storage.setItem(fresh.id, fresh), 'INVALID_ARGUMENT');
+    await refused('createdAt NaN', /createdAt/, () => storage.setItem(fresh.id, fresh));
     assert.equal((await loadFull(storage, id)).version, 1);
     assert.equal(await storage.len(), 1);
+  });
+
+  test('turn ids that are not non-negative integers are refused with INVALID_ARGUMENT', async ({
+    open,
+  }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = await saveDialog(storage, id, 2);
+    for (const turnId of [-1, 1.5, Number.NaN]) {
+      assert.throws(
+        () => context.requests.set(turnId, 'never stored'),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'INVALID_ARGUMENT', `requests.set(${turnId}) must be refused`);
+          assert.match(error.message, /turn id/, 'the error must name the turn id');
+          return true;
+        },
+      );
+      await rejectsWith(context.labels.fetch(turnId), 'INVALID_ARGUMENT', `fetch(${turnId})`);
+    }
+    await storage.setItem(id, context);
+    assert.deepEqual((await loadFull(storage, id)).requests.keys(), [1, 2]);
+  });
+
+  test('a codec failing with an error of its own is reported as CODEC, with path and cause', async ({
+    open,
+  }) => {
+    const failure = new TypeError('this codec cannot encode a Session');
+    const fussy: Codec = {
+      name: 'conformance-fussy',
+      encode(value, path) {
+        if (value instanceof Session) throw failure;
+        return jsonCodec.encode(value, path);
+      },
+      decode: (payload) => jsonCodec.decode(payload),
+    };
+    const storage = await open({ codec: fussy });
+    const id = randomId();
+    const context = new Context(id);
+    context.addTurn({ request: new Session('ada') });
+    const error = await rejectsWith(
+      storage.setItem(id, context),
+      'CODEC',
+      'a save the codec fails',
+    );
+    assert.equal((error as unknown as { path: string }).path, 'requests[1]');
+    assert.match(error.message, /conformance-fussy/, 'the error must name the codec');
+    assert.equal(error.cause, failure, "the codec's own error must be the cause");
+    assert.equal(await storage.contains(id), false);
   });
 
   test('a value the codec cannot round-trip is refused with its path; nothing is written', async ({
@@ -87,6 +154,11 @@ export const values: TestGroup = ({ test }) => {
     const miscError = await rejectsWith(storage.setItem(id, saved), 'CODEC');
     assert.equal((miscError as unknown as { path: string }).path, 'misc.callback');
     delete saved.misc.callback;
+
+    saved.frameworkData.callback = () => 'not storable';
+    const frameworkError = await rejectsWith(storage.setItem(id, saved), 'CODEC');
+    assert.equal((frameworkError as unknown as { path: string }).path, 'frameworkData.callback');
+    delete saved.frameworkData.callback;
 
     saved.addTurn({ request: { session: new Session('ada') } });
     const itemError = await rejectsWith(storage.setItem(id, saved), 'CODEC');

@@ -10,52 +10,16 @@
  * (`INSERT ... ON CONFLICT DO NOTHING`, `UPDATE ... WHERE version = ?`): a user coming back after
  * the session expired gets an error instead of a new session.
  */
-import type {
-  ContextWrite,
-  IdPage,
-  ItemsRequest,
-  LoadWindows,
-  StoredContext,
-  StoredItems,
-  TurnField,
-  WriteOutcome,
-} from '@context-storage/core/adapter';
-import type { MemoryEntry } from '../../src/index.js';
-import { type BrokenAdapter, DriverStorage, OpenMemoryDriver } from './common.js';
+import type { ContextWrite, WriteOutcome } from '@context-storage/core/adapter';
+import { type BrokenAdapter, DriverStorage } from './common.js';
+import { isExpired, UnsweptMemoryDriver } from './unswept.js';
 
-function isExpired(entry: MemoryEntry | undefined, now: number): entry is MemoryEntry {
-  return entry?.expiresAt !== undefined && entry.expiresAt <= now;
-}
-
-class ExpiredVersionCheckDriver extends OpenMemoryDriver {
-  override load(
-    ids: readonly string[],
-    windows: LoadWindows,
-  ): Promise<(StoredContext | undefined)[]> {
-    return this.#unswept(() => super.load(ids, windows));
-  }
-
-  override loadItems(id: string, request: ItemsRequest): Promise<Record<TurnField, StoredItems>> {
-    return this.#unswept(() => super.loadItems(id, request));
-  }
-
-  override has(ids: readonly string[]): Promise<boolean[]> {
-    return this.#unswept(() => super.has(ids));
-  }
-
-  override count(): Promise<number> {
-    return this.#unswept(() => super.count());
-  }
-
-  override listIds(cursor: string | undefined, pageSize: number): Promise<IdPage> {
-    return this.#unswept(() => super.listIds(cursor, pageSize));
-  }
-
+class ExpiredVersionCheckDriver extends UnsweptMemoryDriver {
   override async write(writes: readonly ContextWrite[]): Promise<WriteOutcome[]> {
-    const namespace = this.store.namespace(this.prefix);
+    const rows = this.rows();
     const now = Date.now();
     const refused = writes.map((write) => {
-      const row = namespace.get(write.id);
+      const row = rows.get(write.id);
       if (!isExpired(row, now)) return undefined;
       // BUG: the expired row takes part in the version check, as if it were live.
       const expected = write.expectedVersion;
@@ -67,21 +31,6 @@ class ExpiredVersionCheckDriver extends OpenMemoryDriver {
     return refused.map((actualVersion) =>
       actualVersion === undefined ? passed.shift()! : { ok: false, actualVersion },
     );
-  }
-
-  /**
-   * Runs a read of the memory driver, which filters expired entries AND drops them, then puts
-   * the dropped ones back: reads filter expired rows, the rows stay until a sweeper runs. The
-   * memory driver's calls run synchronously, so nothing else sees the entries missing.
-   */
-  #unswept<T>(read: () => Promise<T>): Promise<T> {
-    if (!this.store.available) return read(); // the read itself fails with ConnectionError
-    const namespace = this.store.namespace(this.prefix);
-    const now = Date.now();
-    const expired = [...namespace].filter(([, entry]) => isExpired(entry, now));
-    const result = read();
-    for (const [id, entry] of expired) if (!namespace.has(id)) namespace.set(id, entry);
-    return result;
   }
 }
 

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { Context } from '../context.js';
+import { loadFull, randomId, saveDialog } from './fixtures.js';
+import type { TestGroup } from './suite.js';
+
+/**
+ * Lazy turns: what a live context knows without asking the backend (loaded items, gaps inside
+ * its windows, everything after `'all'` or a whole save), and how fetched items merge with its
+ * own unsaved changes.
+ */
+export const lazyTurns: TestGroup = ({ test }) => {
+  test(
+    'turns known from a load or a save are answered without the backend',
+    async ({ open, hooks }) => {
+      const storage = await open();
+      const [id, created, updated] = [randomId(), randomId('created'), randomId('updated')];
+      await saveDialog(storage, id, 6);
+      const gap = await storage.getItem(id, { latest: 'all' });
+      gap!.requests.delete(5);
+      await storage.setItem(id, gap!);
+      const windowed = await storage.getItem(id, { latest: 3 }); // turns 4 to 6, a gap at 5
+      const all = await storage.getItem(id, { latest: 'all' });
+      const fresh = new Context(created);
+      fresh.addTurn({ request: 'only turn' });
+      await storage.setItem(created, fresh); // a whole save: the store holds what fresh holds
+      const made = await storage.update(updated, (context) => void context.addTurn({ label: 'x' }));
+      assert.ok(windowed && all);
+
+      const restore = await hooks.makeUnavailable!(storage);
+      try {
+        const known = async (what: string, call: () => Promise<unknown>): Promise<unknown> => {
+          try {
+            return await call();
+          } catch (error) {
+            throw new Error(`${what} asked the backend, though the context knows the answer`, {
+              cause: error,
+            });
+          }
+        };
+        assert.equal(
+          await known('fetch(5) of a gap inside the window', () => windowed.requests.fetch(5)),
+          undefined,
+        );
+        assert.deepEqual(await known('fetch(6), loaded', () => windowed.requests.fetch(6)), {
+          text: `request 6 of ${id}`,
+        });
+        const many = await known('fetchMany([4, 5, 6])', () =>
+          windowed.requests.fetchMany([4, 5, 6]),
+        );
+        assert.deepEqual([...(many as Map<number, unknown>).keys()], [4, 6]);
+        const turns = await known('fetchTurns([4, 6])', () => windowed.fetchTurns([6, 4]));
+        assert.deepEqual(
+          (turns as { turnId: number }[]).map((turn) => turn.turnId),
+          [4, 6],
+        );
+        assert.equal(
+          await known("fetch(99) after latest: 'all'", () => all.requests.fetch(99)),
+          undefined,
+        );
+        const every = await known("fetchAll() after latest: 'all'", () => all.labels.fetchAll());
+        assert.equal((every as Map<number, unknown>).size, 6);
+        await known("loadAll() after latest: 'all'", () => all.loadAll());
+        assert.equal(
+          await known('fetch(2) after a whole save', () => fresh.requests.fetch(2)),
+          undefined,
+        );
+        await known('fetchAll() after a whole save', () => fresh.responses.fetchAll());
+        assert.equal(
+          await known('fetch(2) of a context update created', () => made.labels.fetch(2)),
+          undefined,
+        );
+      } finally {
+        await restore();
+      }
+    },
+    ['hook:makeUnavailable'],
+  );
+
+  test('a context never saved fetches nothing, without error', async ({ open }) => {
+    const storage = await open();
+    const id = randomId();
+    const context = new Context(id);
+    context.addTurn({ request: 'hi' });
+    assert.equal(await context.requests.fetch(4), undefined);
+    assert.deepEqual(await context.fetchTurns([2, 1]), [{ turnId: 1, request: 'hi' }]);
+    assert.deepEqual([...(await context.labels.fetchAll()).keys()], []);
+    await context.loadAll();
+    await storage.setItem(id, context);
+    assert.deepEqual((await loadFull(storage, id)).requests.keys(), [1]);
+  });
+
+  test("fetched turns show what is stored, except the context's own unsaved changes", async ({
+    open,
+  }) => {
+    const storage = await open();
+    const id = randomId();
+    await saveDialog(storage, id, 6);
+    const mine = await storage.getItem(id, { latest: 1 });
+    assert.ok(mine);
+    mine.requests.set(2, 'mine, saved');
+    mine.requests.delete(3);
+    await storage.setItem(id, mine);
+    const theirs = await storage.getItem(id, { latest: 'all' });
+    theirs!.requests.set(2, 'theirs');
+    theirs!.requests.set(3, 'theirs again');
+    await storage.setItem(id, theirs!);
+
+    mine.requests.set(4, 'mine, unsaved');
+    mine.requests.delete(5);
+    const fetched = await mine.requests.fetchAll();
+    assert.equal(
+      fetched.get(2),
+      'theirs',
+      'after its save, a context fetched its own saved requests[2], not what was stored since',
+    );
+    assert.equal(
+      fetched.get(3),
+      'theirs again',
+      'after it saved the deletion of requests[3], a context no longer fetches what was stored since',
+    );
+    assert.equal(
+      fetched.get(4),
+      'mine, unsaved',
+      'fetchAll() overwrote an unsaved change (requests[4]) with the stored item',
+    );
+    assert.equal(
+      fetched.has(5),
+      false,
+      'fetchAll() brought back requests[5], deleted but not saved yet',
+    );
+    assert.deepEqual(fetched.get(6), { text: `request 6 of ${id}` });
+  });
+};

@@ -4,6 +4,7 @@ import '@context-storage/memory';
 import '@context-storage/ioredis';
 import '@context-storage/node-redis';
 import '@context-storage/keyv';
+import '@context-storage/postgres';
 import { createContextStorage, redactUri, registeredSchemes } from '@context-storage/core';
 import { createDemoServer } from './server.js';
 

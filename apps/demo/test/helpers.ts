@@ -1,12 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createContextStorage, type DBContextStorage } from '@context-storage/core';
 import '@context-storage/memory';
 import '@context-storage/ioredis';
 import '@context-storage/node-redis';
-import { afterEach, inject } from 'vitest';
+import '@context-storage/postgres';
+import { afterAll, afterEach, inject } from 'vitest';
 import { createDemoServer, type DemoServerOptions } from '../src/server.js';
 
 /** The built entry point (turbo builds the demo before its tests). */
@@ -74,11 +78,31 @@ export function redisUri(client: 'ioredis' | 'node-redis', query = ''): string {
   return `${standalone.url}?client=${client}&prefix=${prefix}${query}`;
 }
 
-/** memory://, and the test Redis through each client. */
+/** The URL of the test PostgreSQL server, with a fresh prefix. */
+export function postgresUri(query = ''): string {
+  return `${inject('postgres').url}?prefix=demo-${randomUUID().slice(0, 8)}${query}`;
+}
+
+/** A fresh directory for PGlite, removed after the file's tests. */
+export function pgliteDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-demo-pglite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const sharedPglite = pgliteDir();
+
+/** memory://, the test Redis through each client, the test PostgreSQL server and PGlite. */
 export const BACKENDS: Backend[] = [
   { name: 'memory://', uri: () => 'memory://' },
   { name: 'redis:// (ioredis)', uri: () => redisUri('ioredis') },
   { name: 'redis:// (node-redis)', uri: () => redisUri('node-redis') },
+  { name: 'postgres://', uri: () => postgresUri() },
+  // One directory for the file: its PGlite instance opens once, prefixes keep tests apart.
+  {
+    name: 'pglite://',
+    uri: () => `pglite://${sharedPglite}?prefix=demo-${randomUUID().slice(0, 8)}`,
+  },
 ];
 
 /** Opens a storage on the backend and serves it in this process. */
@@ -105,7 +129,7 @@ afterEach(async () => {
 });
 
 /**
- * Starts `node dist/main.js --storage uri --port 0` and waits for the line with its URL (10 s at
+ * Starts `node dist/main.js --storage uri --port 0` and waits for the line with its URL (30 s at
  * most). The process is killed after the test if it is still running.
  */
 export async function spawnDemo(uri: string, env: NodeJS.ProcessEnv = {}): Promise<DemoProcess> {
@@ -118,7 +142,8 @@ export async function spawnDemo(uri: string, env: NodeJS.ProcessEnv = {}): Promi
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL after 10 s:\n${output}`)), 10_000);
+    // PGlite's first open of a directory takes seconds.
+    const timer = setTimeout(() => reject(new Error(`no URL after 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];

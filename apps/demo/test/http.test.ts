@@ -32,7 +32,8 @@ describe.each(BACKENDS)('the demo over HTTP, on $name', (backend) => {
     const { context } = (await demo.say('ttl', 'hi')).body;
     expect(context.ttlLeftMs).toBeGreaterThan(590_000);
     expect(context.ttlLeftMs).toBeLessThanOrEqual(600_000);
-    expect(context.backend).toMatch(/^(memory|redis):\/\//);
+    expect(context.backend).toMatch(/^(memory|redis|postgres|pglite):\/\//);
+    expect(context.backend).not.toMatch(/:[^/*][^@/]*@/); // no password shown
   });
 
   it('refuses bad input with a 4xx and a clear error, and stores nothing', async () => {

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { type AdapterOptions, redactUri } from '@context-storage/core';
+import { type AdapterOptions, InvalidUriError, redactUri } from '@context-storage/core';
 import { UriQuery, uriScheme } from '@context-storage/core/adapter';
 
 /** The URI schemes of this package. */
@@ -78,8 +78,7 @@ export function parsePostgresUri(uri: string): PostgresTarget {
   const redactedUri = redactUri(uri);
   const rest = uri.slice(scheme.length + 3);
   const hash = rest.indexOf('#');
-  if (hash !== -1)
-    new UriQuery(redactedUri, new URLSearchParams()).fail('a fragment is not allowed');
+  if (hash !== -1) throw new InvalidUriError(redactedUri, 'a fragment is not allowed');
   const questionMark = rest.indexOf('?');
   const head = questionMark === -1 ? rest : rest.slice(0, questionMark);
   const query = new UriQuery(

@@ -1,8 +1,6 @@
 import { boundedCall } from '@context-storage/core/adapter';
 import {
   type ClusterMasters,
-  type CommandLine,
-  callLine,
   type KeyPage,
   keySlot,
   parseScanReply,
@@ -12,7 +10,7 @@ import {
   type RedisEndpoint,
   type RedisReply,
   redisCallBound,
-  retryUnknownScripts,
+  ScriptsSent,
   scanCluster,
   scanLine,
   scanSingleServer,
@@ -49,10 +47,7 @@ export class IoRedisConnection implements RedisConnection {
     if (calls.length === 1) {
       // One call (a load or a save of one context): sent as a plain command, without the cost of
       // a pipeline object (a loop of turns went from about 222 to 176 µs of CPU per turn).
-      return this.#bounded(
-        retried(calls, [await sendLine(client, callLine(calls[0]!))], client),
-        'a call',
-      );
+      return this.#bounded(retried(calls, [await sendCall(client, calls[0]!)], client), 'a call');
     }
     return this.#bounded(sendPipeline(client, calls), 'a pipeline');
   }
@@ -92,10 +87,14 @@ export class IoRedisConnection implements RedisConnection {
   }
 }
 
-/** Sends one command line, bulk strings as Buffers; a refusal of the server is its reply. */
-async function sendLine(client: IoRedisClient, line: CommandLine): Promise<RedisReply> {
+/** Scripts sent on each client and cluster node: a script's first call there is an EVAL. */
+const SENT = new ScriptsSent();
+
+/** Sends one call, bulk strings as Buffers; a refusal of the server is its reply. */
+async function sendCall(client: IoRedisClient, call: RedisCall): Promise<RedisReply> {
+  const line = SENT.line(client, call) as [string, ...(string | Buffer)[]];
   try {
-    return (await client.callBuffer(...(line as [string, ...(string | Buffer)[]]))) as RedisReply;
+    return (await client.callBuffer(...line)) as RedisReply;
   } catch (error) {
     if (error instanceof Error && isServerRefusal(error)) return error;
     throw error;
@@ -105,7 +104,7 @@ async function sendLine(client: IoRedisClient, line: CommandLine): Promise<Redis
 /** Sends calls in one pipeline on one connection; a server refusal comes back as its reply. */
 async function sendPipeline(client: Redis, calls: readonly RedisCall[]): Promise<RedisReply[]> {
   const pipeline = client.pipeline();
-  for (const call of calls) pipeline.callBuffer(...(callLine(call) as [string, ...Buffer[]]));
+  for (const call of calls) pipeline.callBuffer(...(SENT.line(client, call) as [string]));
   const results = (await pipeline.exec()) ?? [];
   const replies = calls.map((_, index) => {
     const [error, value] = results[index] ?? [new Error('no reply'), null];
@@ -122,7 +121,7 @@ function retried(
   replies: RedisReply[],
   client: IoRedisClient,
 ): Promise<RedisReply[]> {
-  return retryUnknownScripts(calls, replies, (line) => sendLine(client, line));
+  return SENT.retryUnknown(client, calls, replies, (call) => sendCall(client, call));
 }
 
 /**
@@ -140,7 +139,7 @@ async function sendOnCluster(cluster: Cluster, calls: readonly RedisCall[]): Pro
     },
     sendOn: sendPipeline,
     sendRouted: async (call) =>
-      (await retried([call], [await sendLine(cluster, callLine(call))], cluster))[0]!,
+      (await retried([call], [await sendCall(cluster, call)], cluster))[0]!,
   });
   // ioredis's map may still be right by its own slot, so it would not refresh it by itself.
   if (moved) cluster.refreshSlotsCache();

@@ -2,7 +2,6 @@ import { boundedCall } from '@context-storage/core/adapter';
 import {
   type ClusterMasters,
   type CommandLine,
-  callLine,
   type KeyPage,
   parseScanReply,
   type RedisCall,
@@ -10,7 +9,7 @@ import {
   type RedisConnectionSettings,
   type RedisReply,
   redisCallBound,
-  retryUnknownScripts,
+  ScriptsSent,
   scanCluster,
   scanLine,
   scanSingleServer,
@@ -19,6 +18,9 @@ import type { RedisClientType, RedisClusterType, RedisSentinelType } from 'redis
 
 // biome-ignore lint/complexity/noBannedTypes: node-redis's own type for "no modules, scripts..."
 type None = {};
+
+/** Scripts sent on each client: a script's first call there is an EVAL (see ScriptsSent). */
+const SENT = new ScriptsSent();
 
 /** A node-redis client made by `createClient`. */
 export type NodeRedisSingleClient = RedisClientType<None, None, None, 2 | 3, None>;
@@ -64,11 +66,12 @@ export class NodeRedisConnection implements RedisConnection {
 
   async send(calls: readonly RedisCall[]): Promise<RedisReply[]> {
     if (calls.length === 0) return [];
-    const send = (line: CommandLine, call: RedisCall) => this.#sendLine(call.key, line);
+    const client = this.client;
+    const send = (call: RedisCall) => this.#sendLine(call.key, SENT.line(client, call));
     return this.#bounded(
       (async () => {
-        const first = await Promise.all(calls.map((call) => send(callLine(call), call)));
-        return retryUnknownScripts(calls, first, send);
+        const first = await Promise.all(calls.map(send));
+        return SENT.retryUnknown(client, calls, first, send);
       })(),
       'a batch',
     );

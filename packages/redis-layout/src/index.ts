@@ -29,7 +29,7 @@ export {
   type MasterRouting,
   parseScanReply,
   REDIRECTION,
-  retryUnknownScripts,
+  ScriptsSent,
   scanLine,
   sendAcrossMasters,
 } from './redis-calls.js';

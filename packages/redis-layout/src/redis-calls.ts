@@ -5,11 +5,60 @@ export type CommandLine = (string | Buffer)[];
 
 /**
  * The command line that runs a call: `EVALSHA <sha1> 1 <key> ...args` for a script (see
- * {@link evalLine} for the fallback), `<COMMAND> <key> ...args` otherwise. Bytes stay bytes.
+ * {@link evalLine} for the fallback, {@link ScriptsSent} for the first call), `<COMMAND> <key>
+ * ...args` otherwise. Bytes stay bytes.
  */
 export function callLine(call: RedisCall): CommandLine {
   if (call.kind === 'command') return [call.command, call.key, ...call.args];
   return ['EVALSHA', call.script.sha1, '1', call.key, ...call.args.map(asBuffer)];
+}
+
+/**
+ * Which scripts were sent on which connection (a client, a cluster node), so that a script's
+ * first call on a connection is an EVAL, which also loads it, and later ones EVALSHA: one
+ * command per call from the very first, as ioredis's own scripts do. Calls on one connection run
+ * in order, so the EVALSHAs of a batch after its first EVAL find the script. A NOSCRIPT reply (a
+ * restarted server, SCRIPT FLUSH, a cluster node reached through another connection) forgets it,
+ * and {@link ScriptsSent.retryUnknown} sends that call again as EVAL.
+ */
+export class ScriptsSent {
+  readonly #sent = new WeakMap<object, Set<string>>();
+
+  /** The command line of `call` on `connection`; its script counts as sent from now on. */
+  line(connection: object, call: RedisCall): CommandLine {
+    if (call.kind === 'command') return callLine(call);
+    let sent = this.#sent.get(connection);
+    if (sent === undefined) {
+      sent = new Set();
+      this.#sent.set(connection, sent);
+    }
+    if (sent.has(call.script.sha1)) return callLine(call);
+    sent.add(call.script.sha1);
+    return evalLine(call);
+  }
+
+  /**
+   * Sends again, as EVAL, the calls whose first replies on `connection` said NOSCRIPT: one more
+   * round trip, for a server that lost the script (a restart, SCRIPT FLUSH) or a cluster node
+   * reached through another connection. `send` sends one call (through {@link line}) and
+   * resolves its reply, a refusal as an `Error` reply; other replies are kept.
+   */
+  async retryUnknown(
+    connection: object,
+    calls: readonly RedisCall[],
+    replies: RedisReply[],
+    send: (call: RedisCall) => Promise<RedisReply>,
+  ): Promise<RedisReply[]> {
+    await Promise.all(
+      replies.map(async (reply, index) => {
+        const call = calls[index]!;
+        if (call.kind !== 'script' || !isNoScript(reply)) return;
+        this.#sent.get(connection)?.delete(call.script.sha1);
+        replies[index] = await send(call);
+      }),
+    );
+    return replies;
+  }
 }
 
 /** The same script call with EVAL and the source, for a server that answered NOSCRIPT. */
@@ -20,28 +69,6 @@ export function evalLine(call: RedisCall & { kind: 'script' }): CommandLine {
 /** True for the server's answer to an EVALSHA of a script it does not know (yet). */
 export function isNoScript(reply: unknown): reply is Error {
   return reply instanceof Error && reply.message.startsWith('NOSCRIPT');
-}
-
-/**
- * Runs the calls whose first replies said NOSCRIPT again with EVAL (which also loads the script,
- * so later EVALSHAs find it): one more round trip, the first time a server meets a script. Other
- * replies are kept; `send` resends one command line and resolves its reply (a refusal as an
- * `Error` reply).
- */
-export async function retryUnknownScripts(
-  calls: readonly RedisCall[],
-  replies: RedisReply[],
-  send: (line: CommandLine, call: RedisCall) => Promise<RedisReply>,
-): Promise<RedisReply[]> {
-  await Promise.all(
-    replies.map(async (reply, index) => {
-      const call = calls[index]!;
-      if (call.kind === 'script' && isNoScript(reply)) {
-        replies[index] = await send(evalLine(call), call);
-      }
-    }),
-  );
-  return replies;
 }
 
 /** The command line of one SCAN page. */

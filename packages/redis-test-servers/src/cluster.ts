@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
+import { notYet, waitFor } from '@context-storage/test-servers';
 import { resolveBinary } from './binaries.js';
 import { logSection } from './launch.js';
 import type { RedisServer } from './server.js';
 import { type CommonServerOptions, redisServerRecipe, startProcess } from './server-start.js';
-import { notYet, waitFor } from './wait.js';
 
 /** Options of `startCluster`. */
 export interface ClusterOptions extends CommonServerOptions {

@@ -2,8 +2,21 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RedisBinaries, resolveBinary } from './binaries.js';
-import type { RedisTlsFiles } from './descriptor.js';
+import { OPENSSL, requireBinary } from './binaries.js';
+
+/** The certificate files of a TLS server, all inside its directory. */
+export interface TlsFiles {
+  /** The CA that signed the server (and client) certificate: what clients must trust. */
+  readonly caFile: string;
+  /** The server certificate (CN=localhost, subjectAltName IP:127.0.0.1, DNS:localhost). */
+  readonly certFile: string;
+  /** The server's private key. */
+  readonly keyFile: string;
+  /** A client certificate signed by the CA; only when one was asked for. */
+  readonly clientCertFile?: string;
+  /** The key of `clientCertFile`. */
+  readonly clientKeyFile?: string;
+}
 
 const OPENSSL_CONFIG = `[req]
 distinguished_name = dn
@@ -103,7 +116,8 @@ async function signedCertificate(
 export interface TlsFilesOptions {
   /** Also make a client certificate (for servers that check client certificates). */
   clientCertificate?: boolean;
-  binaries?: RedisBinaries;
+  /** The openssl program: a path or a name on `PATH` (default `openssl` on `PATH`). */
+  openssl?: string;
 }
 
 /**
@@ -117,8 +131,11 @@ export interface TlsFilesOptions {
 export async function generateTlsFiles(
   dir: string,
   options: TlsFilesOptions = {},
-): Promise<RedisTlsFiles> {
-  const openssl = resolveBinary('openssl', options.binaries);
+): Promise<TlsFiles> {
+  const openssl = requireBinary(
+    OPENSSL,
+    options.openssl === undefined ? undefined : { path: options.openssl, givenAs: 'openssl' },
+  );
   await writeFile(join(dir, 'openssl.cnf'), OPENSSL_CONFIG);
   await run(
     openssl,
@@ -144,7 +161,7 @@ export async function generateTlsFiles(
     ],
     dir,
   );
-  const files: { -readonly [K in keyof RedisTlsFiles]: RedisTlsFiles[K] } = {
+  const files: { -readonly [K in keyof TlsFiles]: TlsFiles[K] } = {
     caFile: join(dir, 'ca.crt'),
     certFile: join(dir, 'server.crt'),
     keyFile: join(dir, 'server.key'),

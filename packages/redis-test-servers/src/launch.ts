@@ -1,9 +1,10 @@
 // Spawning a server process from its descriptor and waiting until it answers; shared by the
 // owner-side `RedisServer` and the worker-side `restartServer`.
-import { type ChildProcess, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import {
   launchProcess,
+  runProgram,
   ServerStartError,
   signal,
   tailFile,
@@ -136,7 +137,7 @@ export async function shutdownForRestart(
  * @throws `MissingBinaryError` without redis-cli; an `Error` with stderr when redis-cli fails
  *   (cannot connect, for instance) or runs longer than `timeoutMs`
  */
-export function runCli(
+export async function runCli(
   spec: Pick<ServerSpec, 'host' | 'port' | 'password' | 'tls' | 'cliCommand'>,
   args: readonly string[],
   timeoutMs = 10_000,
@@ -150,25 +151,10 @@ export function runCli(
     }
   }
   if (spec.password !== undefined) connection.push('--no-auth-warning', '-a', spec.password);
-  return new Promise((resolveOutput, reject) => {
-    execFile(
-      cli,
-      [...connection, ...args],
-      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error !== null) {
-          reject(
-            new Error(
-              `redis-cli -p ${spec.port} ${args.join(' ')} failed: ${error.message.trim()}${
-                stderr.trim() === '' ? '' : `\n${stderr.trim()}`
-              }`,
-              { cause: error },
-            ),
-          );
-          return;
-        }
-        resolveOutput(stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout);
-      },
-    );
+  // The label leaves out the connection arguments, which hold the password.
+  const stdout = await runProgram(cli, [...connection, ...args], {
+    label: `redis-cli -p ${spec.port} ${args.join(' ')}`,
+    timeoutMs,
   });
+  return stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
 }

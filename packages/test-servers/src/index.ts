@@ -53,6 +53,7 @@ export {
   terminate,
 } from './process-control.js';
 export { childrenOf, signalTree } from './process-tree.js';
+export { type RunProgramOptions, runProgram } from './run-program.js';
 export {
   OWNER_FILE_NAME,
   type ServerDirKind,

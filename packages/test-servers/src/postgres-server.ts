@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,6 +7,7 @@ import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries
 import type { PostgresServerDescriptor, PostgresTlsFiles } from './postgres-descriptor.js';
 import { dataDirOf, POSTGRES_DIRS } from './postgres-dirs.js';
 import { spawnPostmaster, stopPostmaster } from './postgres-process.js';
+import { runProgram } from './run-program.js';
 import { TrackedServerDir } from './server-dirs.js';
 import { type ServerUser, serverUser } from './server-user.js';
 import { generateTlsFiles } from './tls-certificates.js';
@@ -33,24 +33,6 @@ export interface PostgresServer {
 }
 
 const SUPERUSER = 'postgres';
-
-function run(command: string, args: readonly string[], user: ServerUser | undefined) {
-  return new Promise<void>((resolveRun, reject) => {
-    execFile(
-      command,
-      [...args],
-      {
-        timeout: 60_000,
-        encoding: 'utf8',
-        ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
-      },
-      (error, stdout, stderr) => {
-        if (error === null) resolveRun();
-        else reject(new Error(`${command} failed: ${error.message}\n${stdout}\n${stderr}`));
-      },
-    );
-  });
-}
 
 /** Hands a tree to the server user (PostgreSQL wants to own its data directory and key file). */
 function chownTree(path: string, user: ServerUser): void {
@@ -90,7 +72,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     }
     await writeFile(logFile, '');
     if (user !== undefined) chownTree(dir, user);
-    await run(
+    await runProgram(
       binaries.initdb,
       [
         '-D',
@@ -105,7 +87,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
         '--locale=C',
         '--no-sync',
       ],
-      user,
+      { timeoutMs: 60_000, ...(user === undefined ? {} : { user }) },
     );
     const settings: Record<string, string> = {
       listen_addresses: LOOPBACK,

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OPENSSL, requireBinary } from './binaries.js';
+import { runProgram } from './run-program.js';
 
 /** The certificate files of a TLS server, all inside its directory. */
 export interface TlsFiles {
@@ -48,13 +48,8 @@ authorityKeyIdentifier = keyid
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-function run(openssl: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolveRun, reject) => {
-    execFile(openssl, args, { cwd, timeout: 10_000, encoding: 'utf8' }, (error, _out, stderr) => {
-      if (error === null) resolveRun();
-      else reject(new Error(`openssl ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-    });
-  });
+async function run(openssl: string, args: string[], cwd: string): Promise<void> {
+  await runProgram(openssl, args, { cwd });
 }
 
 function serial(): string {

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
+import { notYet, runProgram, waitFor } from '@context-storage/test-servers';
 import { resolveBinary } from './binaries.js';
 import { logSection } from './launch.js';
 import type { RedisServer } from './server.js';
 import { type CommonServerOptions, redisServerRecipe, startProcess } from './server-start.js';
-import { notYet, waitFor } from './wait.js';
 
 /** Options of `startCluster`. */
 export interface ClusterOptions extends CommonServerOptions {
@@ -42,26 +41,6 @@ function clusterInfo(text: string): Map<string, string> {
     if (at > 0) info.set(line.slice(0, at), line.slice(at + 1).trim());
   }
   return info;
-}
-
-function runClusterCreate(cli: string, args: string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolveRun, reject) => {
-    execFile(
-      cli,
-      args,
-      { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error === null) resolveRun(stdout);
-        else {
-          reject(
-            new Error(
-              `redis-cli ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`.trim(),
-            ),
-          );
-        }
-      },
-    );
-  });
 }
 
 /**
@@ -119,11 +98,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<RedisC
     const seeds = nodes.map((node) => `${node.host}:${node.port}`);
     const auth =
       options.password !== undefined ? ['--no-auth-warning', '-a', options.password] : [];
-    await runClusterCreate(
-      cli,
-      [...auth, '--cluster', 'create', ...seeds, '--cluster-replicas', '0', '--cluster-yes'],
+    const create = ['--cluster', 'create', ...seeds, '--cluster-replicas', '0', '--cluster-yes'];
+    // The label leaves out `-a PASSWORD`.
+    await runProgram(cli, [...auth, ...create], {
+      label: `redis-cli ${create.join(' ')}`,
       timeoutMs,
-    );
+    });
     await waitFor(
       `the cluster ${seeds.join(',')} to be ok on every node`,
       async () => {

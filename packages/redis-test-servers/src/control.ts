@@ -1,8 +1,13 @@
 // Controlling a server from its descriptor alone: what a test running in a vitest worker does with
 // a server that the global setup process started.
+import {
+  killAndWait,
+  pauseProcess,
+  readServerPid,
+  resumeProcess,
+} from '@context-storage/test-servers';
 import type { RedisServerDescriptor } from './descriptor.js';
 import { launchServer, runCli, shutdownForRestart } from './launch.js';
-import { readServerPid, signal, waitForExit } from './pids.js';
 
 /** Options of `restartServer` and `RedisServer#restart`. */
 export interface RestartOptions {
@@ -34,17 +39,17 @@ function pidOf(target: number | RedisServerDescriptor): number {
 }
 
 /**
- * Freezes a server with SIGSTOP: its TCP connections stay open and new ones are still accepted
- * by the kernel, but nothing is answered (a peer that hangs; an outage without a disconnect).
- * Give a descriptor rather than a bare pid when you can: its current pid is looked up and checked.
- * Cost: one signal.
+ * Freezes a server with SIGSTOP, returning once it is stopped: its TCP connections stay open and
+ * new ones are still accepted by the kernel, but nothing is answered (a peer that hangs; an
+ * outage without a disconnect). Give a descriptor rather than a bare pid when you can: its
+ * current pid is looked up and checked. Cost: one signal.
  *
  * @returns the pid that was paused
- * @throws when the descriptor's server is not running
+ * @throws when the descriptor's server is not running, or it is not stopped after 5 s
  */
 export function pauseServer(target: number | RedisServerDescriptor): number {
   const pid = pidOf(target);
-  signal(pid, 'SIGSTOP');
+  pauseProcess(pid);
   return pid;
 }
 
@@ -57,7 +62,7 @@ export function pauseServer(target: number | RedisServerDescriptor): number {
  */
 export function resumeServer(target: number | RedisServerDescriptor): number {
   const pid = pidOf(target);
-  signal(pid, 'SIGCONT');
+  resumeProcess(pid);
   return pid;
 }
 
@@ -69,9 +74,7 @@ export function resumeServer(target: number | RedisServerDescriptor): number {
  * @throws when the descriptor's server is not running, or the process survives 5 s
  */
 export async function killServer(target: number | RedisServerDescriptor): Promise<void> {
-  const pid = pidOf(target);
-  signal(pid, 'SIGKILL');
-  if (!(await waitForExit(pid, 5000))) throw new Error(`process ${pid} survived SIGKILL for 5 s`);
+  await killAndWait(pidOf(target));
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { TlsFiles } from '@context-storage/test-servers';
+
 /** What a server is for. */
 export type RedisServerRole =
   | 'standalone'
@@ -8,18 +10,7 @@ export type RedisServerRole =
   | 'sentinel';
 
 /** The certificate files of a TLS server, all inside its directory. */
-export interface RedisTlsFiles {
-  /** The CA that signed the server (and client) certificate: what clients must trust. */
-  readonly caFile: string;
-  /** The server certificate (CN=localhost, subjectAltName IP:127.0.0.1, DNS:localhost). */
-  readonly certFile: string;
-  /** The server's private key. */
-  readonly keyFile: string;
-  /** A client certificate signed by the CA; only when the server checks client certificates. */
-  readonly clientCertFile?: string;
-  /** The key of `clientCertFile`. */
-  readonly clientKeyFile?: string;
-}
+export type RedisTlsFiles = TlsFiles;
 
 /**
  * Everything about one running server as plain JSON: what the global setup process hands to the

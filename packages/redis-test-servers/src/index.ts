@@ -1,7 +1,16 @@
+// Generic pieces of @context-storage/test-servers that this package's users have always imported
+// from here.
 export {
-  findBinary,
+  generateTlsFiles,
+  getFreePort,
+  isProcessRunning,
+  LOOPBACK,
   MissingBinaryError,
   OPENSSL_INSTALL_COMMAND,
+  type TlsFilesOptions,
+} from '@context-storage/test-servers';
+export {
+  findBinary,
   REDIS_INSTALL_COMMAND,
   type RedisBinaries,
   type RedisBinaryName,
@@ -19,9 +28,7 @@ export {
 } from './control.js';
 export type { RedisServerDescriptor, RedisServerRole, RedisTlsFiles } from './descriptor.js';
 export { RedisStartError } from './launch.js';
-export { isProcessRunning } from './pids.js';
-export { getFreePort, LOOPBACK } from './ports.js';
-export { SERVER_DIR_PREFIX, sweepStaleServers } from './registry.js';
+export { SERVER_DIR_PREFIX, sweepStaleServers } from './redis-dirs.js';
 export {
   RedisReplyError,
   type RespCommandOptions,
@@ -55,4 +62,3 @@ export {
   startTls,
   type TlsServerOptions,
 } from './standalone.js';
-export { generateTlsFiles, type TlsFilesOptions } from './tls-certificates.js';

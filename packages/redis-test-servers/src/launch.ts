@@ -1,13 +1,18 @@
 // Spawning a server process from its descriptor and waiting until it answers; shared by the
 // owner-side `RedisServer` and the worker-side `restartServer`.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import {
+  launchProcess,
+  runProgram,
+  ServerStartError,
+  signal,
+  tailFile,
+  waitForExit,
+} from '@context-storage/test-servers';
 import { resolveBinary } from './binaries.js';
 import type { RedisServerDescriptor } from './descriptor.js';
-import { signal, waitForExit } from './pids.js';
 import { RedisReplyError, respCommand } from './resp.js';
-import { WaitAborted, waitFor } from './wait.js';
 
 /** A descriptor without the pid: everything needed to start the same server again. */
 export type ServerSpec = Omit<RedisServerDescriptor, 'pid'>;
@@ -15,31 +20,12 @@ export type ServerSpec = Omit<RedisServerDescriptor, 'pid'>;
 /** Default deadline for a server to answer after it was spawned, in ms. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
 
-/** Thrown when a server does not come up; carries the tail of its log. */
-export class RedisStartError extends Error {
-  /** The last lines of the server's log (empty when it wrote none). */
-  readonly logTail: string;
-  /** The server could not bind its port: another process took it (the start functions retry). */
-  readonly addressInUse: boolean;
-
+/** Thrown when a Redis server does not come up; carries the tail of its log. */
+export class RedisStartError extends ServerStartError {
   constructor(message: string, logTail: string) {
-    super(message);
+    super(message, logTail);
     this.name = 'RedisStartError';
-    this.logTail = logTail;
-    this.addressInUse = /address already in use/i.test(logTail);
   }
-}
-
-/** The last `lines` lines of a file, or '' when it does not exist. */
-export function tailFile(file: string, lines: number): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-  const all = text.trimEnd().split('\n');
-  return all.slice(Math.max(0, all.length - lines)).join('\n');
 }
 
 /** A short name of a server for messages. */
@@ -90,45 +76,21 @@ export async function launchServer(
   spec: ServerSpec,
   options: { detached: boolean; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void },
 ): Promise<ChildProcess> {
-  const output = openSync(join(spec.dir, OUTPUT_FILE_NAME), 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(spec.command, [...spec.args], {
-      cwd: spec.dir,
-      stdio: ['ignore', output, output],
-      detached: options.detached,
-    });
-  } finally {
-    closeSync(output);
-  }
-  let exit: string | undefined;
-  child.once('error', (error) => {
-    exit = `could not be spawned: ${error.message}`;
+  const outputFile = join(spec.dir, OUTPUT_FILE_NAME);
+  const { child } = await launchProcess({
+    command: spec.command,
+    args: spec.args,
+    cwd: spec.dir,
+    outputFile,
+    detached: options.detached,
+    what: `${label(spec)} to answer PING`,
+    ready: () => answersPing(spec),
+    timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    details: () => logSection(spec),
+    logTail: () => `${tailFile(spec.logFile, 30)}\n${tailFile(outputFile, 10)}`,
+    ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
+    StartError: RedisStartError,
   });
-  child.once('exit', (code, name) => {
-    exit = `exited with ${name ?? `code ${String(code)}`}`;
-  });
-  if (options.detached) child.unref();
-  options.onSpawn?.(child);
-  try {
-    await waitFor(
-      `${label(spec)} to answer PING`,
-      async () => {
-        if (exit !== undefined) throw new WaitAborted(`the process ${exit} before answering`);
-        return answersPing(spec);
-      },
-      { timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS, details: () => logSection(spec) },
-    );
-  } catch (error) {
-    if (child.pid !== undefined && exit === undefined) {
-      signal(child.pid, 'SIGKILL');
-      await waitForExit(child.pid, 2000);
-    }
-    throw new RedisStartError(
-      (error as Error).message,
-      `${tailFile(spec.logFile, 30)}\n${tailFile(join(spec.dir, OUTPUT_FILE_NAME), 10)}`,
-    );
-  }
   return child;
 }
 
@@ -175,7 +137,7 @@ export async function shutdownForRestart(
  * @throws `MissingBinaryError` without redis-cli; an `Error` with stderr when redis-cli fails
  *   (cannot connect, for instance) or runs longer than `timeoutMs`
  */
-export function runCli(
+export async function runCli(
   spec: Pick<ServerSpec, 'host' | 'port' | 'password' | 'tls' | 'cliCommand'>,
   args: readonly string[],
   timeoutMs = 10_000,
@@ -189,25 +151,10 @@ export function runCli(
     }
   }
   if (spec.password !== undefined) connection.push('--no-auth-warning', '-a', spec.password);
-  return new Promise((resolveOutput, reject) => {
-    execFile(
-      cli,
-      [...connection, ...args],
-      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error !== null) {
-          reject(
-            new Error(
-              `redis-cli -p ${spec.port} ${args.join(' ')} failed: ${error.message.trim()}${
-                stderr.trim() === '' ? '' : `\n${stderr.trim()}`
-              }`,
-              { cause: error },
-            ),
-          );
-          return;
-        }
-        resolveOutput(stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout);
-      },
-    );
+  // The label leaves out the connection arguments, which hold the password.
+  const stdout = await runProgram(cli, [...connection, ...args], {
+    label: `redis-cli -p ${spec.port} ${args.join(' ')}`,
+    timeoutMs,
   });
+  return stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
 }

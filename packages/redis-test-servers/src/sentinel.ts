@@ -1,13 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LOOPBACK, notYet, waitFor } from '@context-storage/test-servers';
 import { findBinary, resolveBinary } from './binaries.js';
 import { logSection } from './launch.js';
-import { LOOPBACK } from './ports.js';
-import { LOG_FILE_NAME, PID_FILE_NAME } from './registry.js';
+import { LOG_FILE_NAME, PID_FILE_NAME } from './redis-dirs.js';
 import { type RespValue, respPipeline } from './resp.js';
 import type { RedisServer } from './server.js';
 import { type CommonServerOptions, redisServerRecipe, startProcess } from './server-start.js';
-import { notYet, waitFor } from './wait.js';
 
 /** Options of `startSentinel`. */
 export interface SentinelOptions extends CommonServerOptions {

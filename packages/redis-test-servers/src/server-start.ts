@@ -2,19 +2,23 @@
 // taken in the meantime; and the redis-server arguments every server of this package gets.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  generateTlsFiles,
+  getFreePort,
+  LOOPBACK,
+  startOnFreePort,
+  TrackedServerDir,
+} from '@context-storage/test-servers';
 import { type RedisBinaries, resolveBinary } from './binaries.js';
 import type { RedisServerRole, RedisTlsFiles } from './descriptor.js';
 import {
   DEFAULT_START_TIMEOUT_MS,
   launchServer,
   OUTPUT_FILE_NAME,
-  RedisStartError,
   type ServerSpec,
 } from './launch.js';
-import { getFreePort, LOOPBACK } from './ports.js';
-import { LOG_FILE_NAME, makeServerDir, PID_FILE_NAME, TrackedServer } from './registry.js';
+import { LOG_FILE_NAME, PID_FILE_NAME, REDIS_DIRS } from './redis-dirs.js';
 import { RedisServer, RedisTlsServer } from './server.js';
-import { generateTlsFiles } from './tls-certificates.js';
 
 /** Options every start function accepts. */
 export interface CommonServerOptions {
@@ -59,8 +63,6 @@ export interface ServerRecipe {
   url?(port: number): string;
 }
 
-const ATTEMPTS = 3;
-
 /**
  * Starts one server: fresh directory, fresh ports, spawn, wait for PING; retries with new ports
  * when the port was taken meanwhile. The directory is removed when it fails.
@@ -68,14 +70,13 @@ const ATTEMPTS = 3;
  * @throws `RedisStartError` with the log tail
  */
 export async function startProcess(recipe: ServerRecipe): Promise<RedisServer> {
-  const dir = await makeServerDir();
+  const tracking = await TrackedServerDir.create(REDIS_DIRS);
+  const { dir } = tracking;
   const pidFile = join(dir, PID_FILE_NAME);
   const logFile = join(dir, LOG_FILE_NAME);
-  const tracking = new TrackedServer(dir, pidFile);
   try {
     const tls = await recipe.prepare(dir);
-    for (let attempt = 1; ; attempt += 1) {
-      const port = await getFreePort();
+    return await startOnFreePort(async (port) => {
       const extraPorts: number[] = [];
       for (let i = 0; i < recipe.extraPorts; i += 1) extraPorts.push(await getFreePort());
       const spec: ServerSpec = {
@@ -95,26 +96,19 @@ export async function startProcess(recipe: ServerRecipe): Promise<RedisServer> {
       };
       await rm(logFile, { force: true });
       await rm(join(dir, OUTPUT_FILE_NAME), { force: true });
-      try {
-        const child = await launchServer(spec, {
-          detached: false,
-          timeoutMs: recipe.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-          onSpawn: (spawned) => {
-            tracking.childPid = spawned.pid;
-          },
-        });
-        return tls === undefined
-          ? new RedisServer(spec, child, tracking)
-          : new RedisTlsServer(spec, child, tracking);
-      } catch (error) {
-        if (error instanceof RedisStartError && error.addressInUse && attempt < ATTEMPTS) continue;
-        throw error;
-      }
-    }
+      const child = await launchServer(spec, {
+        detached: false,
+        timeoutMs: recipe.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+        onSpawn: (spawned) => {
+          tracking.child = spawned;
+        },
+      });
+      return tls === undefined
+        ? new RedisServer(spec, child, tracking)
+        : new RedisTlsServer(spec, child, tracking);
+    });
   } catch (error) {
-    tracking.childPid = undefined;
-    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-    tracking.release();
+    await tracking.remove();
     throw error;
   }
 }
@@ -212,7 +206,7 @@ export function redisServerRecipe(
       if (tls !== undefined) {
         tlsFiles = await generateTlsFiles(dir, {
           clientCertificate: authClients !== 'no',
-          ...(options.binaries !== undefined ? { binaries: options.binaries } : {}),
+          openssl: resolveBinary('openssl', options.binaries),
         });
       }
       const acl = await aclLines(options);

@@ -1,11 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import {
+  isProcessRunning,
+  killAndWait,
+  pauseProcess,
+  readServerPid,
+  resumeProcess,
+  type TrackedServerDir,
+  tailFile,
+  terminate,
+} from '@context-storage/test-servers';
 import { currentPid, type RestartOptions } from './control.js';
 import type { RedisServerDescriptor, RedisServerRole, RedisTlsFiles } from './descriptor.js';
-import { launchServer, runCli, type ServerSpec, shutdownForRestart, tailFile } from './launch.js';
-import { isProcessRunning, readServerPid, signal, terminate, waitForExit } from './pids.js';
-import type { TrackedServer } from './registry.js';
+import { launchServer, runCli, type ServerSpec, shutdownForRestart } from './launch.js';
 import { type RespCommandOptions, type RespValue, respCommand } from './resp.js';
 
 /**
@@ -25,14 +32,14 @@ export class RedisServer {
   /** The server's own temp directory, removed by `stop()`. */
   readonly dir: string;
   readonly #spec: ServerSpec;
-  readonly #tracking: TrackedServer;
+  readonly #tracking: TrackedServerDir;
   #child: ChildProcess | undefined;
   #childExited: Promise<void> = Promise.resolve();
   #lastPid: number;
   #stopping: Promise<void> | undefined;
 
   /** Internal: use the start functions. */
-  constructor(spec: ServerSpec, child: ChildProcess, tracking: TrackedServer) {
+  constructor(spec: ServerSpec, child: ChildProcess, tracking: TrackedServerDir) {
     this.#spec = spec;
     this.role = spec.role;
     this.host = spec.host;
@@ -51,7 +58,7 @@ export class RedisServer {
         ? Promise.resolve()
         : new Promise((resolveExit) => child.once('exit', () => resolveExit()));
     this.#lastPid = child.pid ?? 0;
-    this.#tracking.childPid = child.pid;
+    this.#tracking.child = child;
   }
 
   /** The pid of the running process (the new one after a restart, even one done by a worker). */
@@ -147,13 +154,14 @@ export class RedisServer {
   }
 
   /**
-   * Freezes the process with SIGSTOP: connections stay open and new TCP connections are still
-   * accepted, but nothing is answered until `resume()`. Cost: one signal.
+   * Freezes the process with SIGSTOP, returning once it is stopped: connections stay open and new
+   * TCP connections are still accepted, but nothing is answered until `resume()`. Cost: one
+   * signal.
    *
    * @throws when the server is not running
    */
   pause(): void {
-    signal(this.#requireRunning(), 'SIGSTOP');
+    pauseProcess(this.#requireRunning());
   }
 
   /**
@@ -162,7 +170,7 @@ export class RedisServer {
    * @throws when the server is not running
    */
   resume(): void {
-    signal(this.#requireRunning(), 'SIGCONT');
+    resumeProcess(this.#requireRunning());
   }
 
   /**
@@ -173,8 +181,7 @@ export class RedisServer {
    */
   async kill(): Promise<void> {
     const pid = this.#requireRunning();
-    signal(pid, 'SIGKILL');
-    if (!(await waitForExit(pid, 5000))) throw new Error(`process ${pid} survived SIGKILL for 5 s`);
+    await killAndWait(pid);
     await this.#reaped(pid);
   }
 
@@ -223,9 +230,7 @@ export class RedisServer {
         await this.#reaped(pid);
       }),
     );
-    this.#tracking.childPid = undefined;
-    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
-    this.#tracking.release();
+    await this.#tracking.remove();
   }
 }
 
@@ -241,7 +246,7 @@ export class RedisTlsServer extends RedisServer {
   readonly ca: string;
 
   /** Internal: use `startTls` or `startStandalone({ tls: true })`. */
-  constructor(spec: ServerSpec, child: ChildProcess, tracking: TrackedServer) {
+  constructor(spec: ServerSpec, child: ChildProcess, tracking: TrackedServerDir) {
     super(spec, child, tracking);
     if (spec.tls === undefined) throw new Error('a TLS server needs TLS files');
     this.caFile = spec.tls.caFile;

@@ -1,7 +1,7 @@
 import type { RedisBinaries } from './binaries.js';
 import { type ClusterOptions, type RedisClusterServers, startCluster } from './cluster.js';
 import type { RedisServerDescriptor } from './descriptor.js';
-import { sweepStaleServers } from './registry.js';
+import { sweepStaleServers } from './redis-dirs.js';
 import { type RedisSentinelServers, startSentinel } from './sentinel.js';
 import type { RedisServer, RedisTlsServer } from './server.js';
 import { startStandalone, startTls } from './standalone.js';

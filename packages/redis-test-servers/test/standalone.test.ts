@@ -168,6 +168,21 @@ describe('password and ACL', () => {
     }
   });
 
+  it('a failing redis-cli says why, without the password', async () => {
+    const server = await startStandalone({ password: 's3cret-in-args' });
+    const descriptor = server.describe();
+    await server.stop();
+    const error = await redisCli(descriptor, 'PING').catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^redis-cli -p ${descriptor.port} PING failed: exited with code 1\\n.*refused`,
+        's',
+      ),
+    );
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('s3cret');
+  });
+
   it('aclUsers are written to an aclfile; the limited user gets NOPERM outside its rules', async () => {
     const server = await startStandalone({
       aclUsers: [

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { findBinary, MissingBinaryError, type RequiredBinary } from './binaries.js';
 
 /** The command that installs the PostgreSQL server programs on Debian and Ubuntu. */
 export const POSTGRES_INSTALL_COMMAND = 'apt-get install -y postgresql';
@@ -16,25 +17,22 @@ export interface PostgresBinaries {
   readonly postgres: string;
 }
 
+const POSTGRES: RequiredBinary = {
+  name: 'postgres',
+  purpose: 'The PostgreSQL tests start a throwaway server on a loopback port.',
+  install: POSTGRES_INSTALL_COMMAND,
+};
+
 /** Thrown when no PostgreSQL server programs are found; the message says how to install them. */
-export class MissingPostgresError extends Error {
+export class MissingPostgresError extends MissingBinaryError {
   constructor(searched: readonly string[]) {
     super(
-      `initdb and postgres were not found (looked in: ${searched.join(', ') || 'nothing'}). ` +
-        'The PostgreSQL tests start a throwaway server on a loopback port. Install it with: ' +
-        `${POSTGRES_INSTALL_COMMAND} (Debian/Ubuntu, as root or with sudo), or point ` +
-        `${POSTGRES_BINDIR_ENV} at the folder holding initdb and postgres.`,
+      ['initdb', 'postgres'],
+      `looked in: ${searched.join(', ') || 'nothing'}`,
+      POSTGRES,
+      `point ${POSTGRES_BINDIR_ENV} at the folder holding initdb and postgres`,
     );
     this.name = 'MissingPostgresError';
-  }
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -89,9 +87,9 @@ function candidateDirs(env: NodeJS.ProcessEnv): string[] {
 export function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env): PostgresBinaries {
   const searched = candidateDirs(env);
   for (const binDir of searched) {
-    const initdb = join(binDir, 'initdb');
-    const postgres = join(binDir, 'postgres');
-    if (isExecutable(initdb) && isExecutable(postgres)) return { binDir, initdb, postgres };
+    const initdb = findBinary('initdb', { dirs: [binDir] });
+    const postgres = findBinary('postgres', { dirs: [binDir] });
+    if (initdb !== undefined && postgres !== undefined) return { binDir, initdb, postgres };
   }
   throw new MissingPostgresError(searched);
 }

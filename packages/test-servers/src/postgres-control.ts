@@ -1,13 +1,12 @@
 // What a test does to a running server, from any process (the global setup's or a test worker's),
 // knowing only its descriptor.
 import type { PostgresServerDescriptor } from './postgres-descriptor.js';
-import {
-  runningPostmaster,
-  signalServer,
-  spawnPostmaster,
-  stopPostmaster,
-  waitAllGone,
-} from './postgres-process.js';
+import { runningPostmaster, spawnPostmaster, stopPostmaster } from './postgres-process.js';
+import { killAndWait, pauseProcess, resumeProcess } from './process-control.js';
+
+// Backends and auxiliary processes must stop with the postmaster: a paused postmaster alone
+// would leave open connections answering.
+const TREE = { withChildren: true } as const;
 
 /**
  * The current postmaster pid of a server (it changes when a worker restarts it).
@@ -22,17 +21,24 @@ export function currentPostgresPid(server: PostgresServerDescriptor): number {
 }
 
 /**
- * SIGSTOP to the postmaster and every process it forked (backends, checkpointer...): the kernel still accepts TCP
- * connections, but nothing answers, on new connections or open ones. An outage without a
- * disconnect.
+ * SIGSTOP to the postmaster and every process it forked (backends, checkpointer...), returning
+ * once all of them are stopped: the kernel still accepts TCP connections, but nothing answers, on
+ * new connections or open ones. An outage without a disconnect. Cost: a listing of /proc and a
+ * signal per process.
+ *
+ * @throws when the server is not running, or a process is not stopped after 5 s
  */
 export function pausePostgres(server: PostgresServerDescriptor): void {
-  signalServer(currentPostgresPid(server), 'SIGSTOP');
+  pauseProcess(currentPostgresPid(server), TREE);
 }
 
-/** SIGCONT to the processes paused by {@link pausePostgres}. */
+/**
+ * SIGCONT to the processes paused by {@link pausePostgres}. Cost: as for pausing.
+ *
+ * @throws when the server is not running
+ */
 export function resumePostgres(server: PostgresServerDescriptor): void {
-  signalServer(currentPostgresPid(server), 'SIGCONT');
+  resumeProcess(currentPostgresPid(server), TREE);
 }
 
 /**
@@ -42,9 +48,7 @@ export function resumePostgres(server: PostgresServerDescriptor): void {
  * @throws when processes are left after 5 s
  */
 export async function killPostgres(server: PostgresServerDescriptor): Promise<void> {
-  const pid = currentPostgresPid(server);
-  const pids = signalServer(pid, 'SIGKILL');
-  if (!(await waitAllGone(pids, 5000))) throw new Error(`postgres ${pid} survived SIGKILL`);
+  await killAndWait(currentPostgresPid(server), TREE);
 }
 
 /**

@@ -1,14 +1,9 @@
 import type { PostgresBinaries } from './postgres-binaries.js';
 import type { ServerUser } from './server-user.js';
+import type { TlsFiles } from './tls-certificates.js';
 
-/** The TLS files of a server started with `tls: true` (made by openssl at start). */
-export interface PostgresTlsFiles {
-  /** The CA that signed the server certificate: what clients must trust. */
-  readonly caFile: string;
-  /** The server certificate (CN=localhost, subjectAltName IP:127.0.0.1, DNS:localhost). */
-  readonly certFile: string;
-  readonly keyFile: string;
-}
+/** The TLS files of a server started with `tls: true` (made by openssl at start; no client certificate). */
+export type PostgresTlsFiles = Pick<TlsFiles, 'caFile' | 'certFile' | 'keyFile'>;
 
 /**
  * Everything about one running PostgreSQL server as plain JSON: what the global setup hands to

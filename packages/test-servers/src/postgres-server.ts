@@ -1,21 +1,16 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateTlsFiles, getFreePort, LOOPBACK } from '@context-storage/redis-test-servers';
+import { LOOPBACK, startOnFreePort } from './ports.js';
 import { findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 import type { PostgresServerDescriptor, PostgresTlsFiles } from './postgres-descriptor.js';
-import {
-  PostgresStartError,
-  runningPostmaster,
-  signalServer,
-  spawnPostmaster,
-  stopPostmaster,
-} from './postgres-process.js';
-import { trackServerDir, untrackServerDir } from './server-dirs.js';
+import { dataDirOf, POSTGRES_DIRS } from './postgres-dirs.js';
+import { spawnPostmaster, stopPostmaster } from './postgres-process.js';
+import { runProgram } from './run-program.js';
+import { TrackedServerDir } from './server-dirs.js';
 import { type ServerUser, serverUser } from './server-user.js';
+import { generateTlsFiles } from './tls-certificates.js';
 
 /** Options of {@link startPostgres}. */
 export interface PostgresServerOptions {
@@ -39,24 +34,6 @@ export interface PostgresServer {
 
 const SUPERUSER = 'postgres';
 
-function run(command: string, args: readonly string[], user: ServerUser | undefined) {
-  return new Promise<void>((resolveRun, reject) => {
-    execFile(
-      command,
-      [...args],
-      {
-        timeout: 60_000,
-        encoding: 'utf8',
-        ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
-      },
-      (error, stdout, stderr) => {
-        if (error === null) resolveRun();
-        else reject(new Error(`${command} failed: ${error.message}\n${stdout}\n${stderr}`));
-      },
-    );
-  });
-}
-
 /** Hands a tree to the server user (PostgreSQL wants to own its data directory and key file). */
 function chownTree(path: string, user: ServerUser): void {
   chownSync(path, user.uid, user.gid);
@@ -77,10 +54,10 @@ function chownTree(path: string, user: ServerUser): void {
 export async function startPostgres(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const binaries = options.binaries ?? findPostgresBinaries();
   const user = serverUser();
-  const dir = await mkdtemp(join(tmpdir(), 'context-storage-pg-'));
-  trackServerDir(dir);
+  const tracking = await TrackedServerDir.create(POSTGRES_DIRS);
+  const { dir } = tracking;
   try {
-    const dataDir = join(dir, 'data');
+    const dataDir = dataDirOf(dir);
     const socketDir = join(dir, 'socket');
     const logFile = join(dir, 'postgres.log');
     await mkdir(socketDir);
@@ -95,7 +72,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     }
     await writeFile(logFile, '');
     if (user !== undefined) chownTree(dir, user);
-    await run(
+    await runProgram(
       binaries.initdb,
       [
         '-D',
@@ -110,7 +87,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
         '--locale=C',
         '--no-sync',
       ],
-      user,
+      { timeoutMs: 60_000, ...(user === undefined ? {} : { user }) },
     );
     const settings: Record<string, string> = {
       listen_addresses: LOOPBACK,
@@ -123,40 +100,35 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
         : { ssl: 'on', ssl_cert_file: tls.certFile, ssl_key_file: tls.keyFile }),
       ...options.settings,
     };
-    for (let attempt = 1; ; attempt++) {
-      const port = await getFreePort();
+    const descriptor = await startOnFreePort(async (port): Promise<PostgresServerDescriptor> => {
       const args = ['-D', dataDir, '-p', String(port)];
       for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
       const spec = { dataDir, args, binaries, logFile, port, ...(user ? { user } : {}) };
-      try {
-        const pid = await spawnPostmaster(spec, options.timeoutMs ?? 30_000);
-        const descriptor: PostgresServerDescriptor = {
-          ...spec,
-          host: LOOPBACK,
-          socketDir,
-          dir,
-          pid,
-          superuser: SUPERUSER,
-          password,
-          url: `postgres://${SUPERUSER}:${password}@${LOOPBACK}:${port}/postgres`,
-          ...(tls === undefined ? {} : { tls }),
-        };
-        return serverOf(descriptor);
-      } catch (error) {
-        if (!(error instanceof PostgresStartError && error.addressInUse) || attempt >= 3) {
-          throw error;
-        }
-      }
-    }
+      const pid = await spawnPostmaster(spec, options.timeoutMs ?? 30_000);
+      return {
+        ...spec,
+        host: LOOPBACK,
+        socketDir,
+        dir,
+        pid,
+        superuser: SUPERUSER,
+        password,
+        url: `postgres://${SUPERUSER}:${password}@${LOOPBACK}:${port}/postgres`,
+        ...(tls === undefined ? {} : { tls }),
+      };
+    });
+    return serverOf(descriptor, tracking);
   } catch (error) {
-    await stopPostmaster(join(dir, 'data')).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-    untrackServerDir(dir);
+    await stopPostmaster(dataDirOf(dir)).catch(() => undefined);
+    tracking.killSync(); // whatever is left of the server, and the directory
     throw error;
   }
 }
 
-function serverOf(descriptor: PostgresServerDescriptor): PostgresServer {
+function serverOf(
+  descriptor: PostgresServerDescriptor,
+  tracking: TrackedServerDir,
+): PostgresServer {
   let stopping: Promise<void> | undefined;
   return {
     describe: () => descriptor,
@@ -165,10 +137,7 @@ function serverOf(descriptor: PostgresServerDescriptor): PostgresServer {
         try {
           await stopPostmaster(descriptor.dataDir);
         } finally {
-          const pid = runningPostmaster(descriptor.dataDir);
-          if (pid !== undefined) signalServer(pid, 'SIGKILL');
-          rmSync(descriptor.dir, { recursive: true, force: true });
-          untrackServerDir(descriptor.dir);
+          tracking.killSync(); // a postmaster that survived, and the directory
         }
       })();
       return stopping;

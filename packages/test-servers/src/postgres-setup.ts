@@ -1,6 +1,6 @@
 import type { PostgresServerDescriptor } from './postgres-descriptor.js';
+import { sweepStalePostgres } from './postgres-dirs.js';
 import { type PostgresServerOptions, startPostgres } from './postgres-server.js';
-import { sweepStalePostgres } from './server-dirs.js';
 
 /** What a vitest global setup receives that {@link postgresGlobalSetup} uses (`TestProject`). */
 export interface PostgresProvidingProject {

@@ -1,90 +1,180 @@
-// The server directories this process owns, killed on exit when nobody stopped them, and the
-// sweep of directories left behind by runs that died without an exit hook (SIGKILL).
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The server directories this process is responsible for, the hooks that kill their servers when
+// the process exits without stopping them (a crashed or interrupted test run), and the sweep of
+// directories left behind by runs that died without running a hook (SIGKILL).
+import type { ChildProcess } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessRunning } from '@context-storage/redis-test-servers';
-import { runningPostmaster, signalServer } from './postgres-process.js';
+import { isProcessRunning, signal } from './pids.js';
 
-/** Prefix of every PostgreSQL server directory (under the OS temp dir). */
-export const POSTGRES_DIR_PREFIX = 'context-storage-pg-';
-const OWNER_FILE = 'owner.pid';
-
-const owned = new Set<string>();
-let hooked = false;
-
-function killDirSync(dir: string): void {
-  const pid = runningPostmaster(join(dir, 'data'));
-  if (pid !== undefined) signalServer(pid, 'SIGKILL'); // works on a paused (SIGSTOP) server too
-  rmSync(dir, { recursive: true, force: true });
+/** What a launcher tells the registry about the directories of its servers. */
+export interface ServerDirKind {
+  /** Start of each directory's name under the OS temp dir (`context-storage-redis-`). */
+  readonly prefix: string;
+  /**
+   * The pid of the server now running in `dir`, verified to be that directory's server (read
+   * from its pidfile, checked against /proc/PID/cwd), or `undefined`. Must be synchronous: exit
+   * hooks cannot wait.
+   */
+  serverPid(dir: string): number | undefined;
+  /** Kills a server at once, synchronously (default SIGKILL to the pid, which ends a paused one too). */
+  killSync?(pid: number): void;
+  /**
+   * Users besides this process's whose directories the sweep may remove: the unprivileged user
+   * servers run as when the tests run as root (their directories are chowned to it).
+   */
+  serverUids?(): readonly number[];
 }
 
-function killOwnedSync(): void {
-  for (const dir of owned) {
+/** The file that names the pid of the process owning a server directory. */
+export const OWNER_FILE_NAME = 'owner.pid';
+
+const tracked = new Set<TrackedServerDir>();
+let hooksInstalled = false;
+
+/**
+ * A fresh server directory under the OS temp dir, marked with this process's pid as its owner,
+ * whose server is killed (and the directory removed) if this process exits before `remove()`.
+ */
+export class TrackedServerDir {
+  /** The child process this process spawned for the directory's server, while there is one. */
+  child: ChildProcess | undefined;
+
+  private constructor(
+    readonly kind: ServerDirKind,
+    readonly dir: string,
+  ) {}
+
+  /**
+   * Creates the directory (`$TMPDIR/<prefix>XXXXXX`) and starts tracking it. Cost: a mkdtemp and a
+   * small file write; the first call installs the exit and signal hooks.
+   */
+  static async create(kind: ServerDirKind): Promise<TrackedServerDir> {
+    const dir = await mkdtemp(join(tmpdir(), kind.prefix));
+    writeFileSync(join(dir, OWNER_FILE_NAME), `${process.pid}\n`);
+    const server = new TrackedServerDir(kind, dir);
+    installHooks();
+    tracked.add(server);
+    return server;
+  }
+
+  /** Stops tracking, leaving the directory (its server is stopped and the directory removed). */
+  release(): void {
+    tracked.delete(this);
+  }
+
+  /** Removes the directory (its server must be stopped) and stops tracking it. Idempotent. */
+  async remove(): Promise<void> {
+    this.child = undefined;
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    this.release();
+  }
+
+  /** Kills the server (our child and the pid in the directory) and removes the directory, at once. */
+  killSync(): void {
+    const pids = new Set<number>();
+    const child = this.child;
+    // Node records a child's exit when it reaps it, so a pid it reaped (and the kernel may reuse)
+    // is never taken for our child.
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      pids.add(child.pid);
+    }
+    const fromFile = this.kind.serverPid(this.dir);
+    if (fromFile !== undefined) pids.add(fromFile);
+    for (const pid of pids) killSync(this.kind, pid);
+    rmSync(this.dir, { recursive: true, force: true });
+    this.release();
+  }
+}
+
+function killSync(kind: ServerDirKind, pid: number): void {
+  if (kind.killSync !== undefined) kind.killSync(pid);
+  else signal(pid, 'SIGKILL');
+}
+
+/** Kills every tracked server at once, synchronously; used on process exit. */
+function killAllSync(): void {
+  for (const server of [...tracked]) {
     try {
-      killDirSync(dir);
+      server.killSync();
     } catch {
       // best effort: the process is going away
     }
   }
-  owned.clear();
+  tracked.clear();
 }
 
 function onSignal(name: NodeJS.Signals): void {
-  killOwnedSync();
+  killAllSync();
+  // When nobody else handles the signal, restore its default action (terminate the process).
   if (process.listenerCount(name) === 1) {
     process.removeAllListeners(name);
     process.kill(process.pid, name);
   }
 }
 
-/** Marks `dir` as owned by this process: its server is killed if this process exits first. */
-export function trackServerDir(dir: string): void {
-  writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`);
-  owned.add(dir);
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', killOwnedSync);
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllSync);
+  // Not SIGHUP: a listener would undo `nohup`; a hangup reaches the servers anyway (same process
+  // group) and ends them.
   for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, onSignal);
 }
 
-/** Forgets `dir` (its server was stopped and the dir removed). */
-export function untrackServerDir(dir: string): void {
-  owned.delete(dir);
+function sweepable(kind: ServerDirKind, uid: number): boolean {
+  const mine = process.getuid?.();
+  if (mine === undefined || uid === mine) return true;
+  try {
+    return kind.serverUids?.().includes(uid) ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Kills the servers of directories whose owner process is gone (a test run killed with SIGKILL)
- * and removes the directories. Only the postmaster recorded in such a directory, running in it, is
- * signalled. Cost: one listing of the temp dir plus a few reads per leftover.
+ * Kills the servers left behind by earlier test runs that died without stopping them (their owner
+ * process is gone), and removes their directories: every directory of `kind.prefix` under the OS
+ * temp dir, owned by this user (or by one of `kind.serverUids()`), whose owner pid is dead. A pid
+ * is only signalled when `kind.serverPid` finds it in such a directory; directories of runs still
+ * in progress, and ones younger than a minute without an owner file (being created), are left
+ * alone. Cost: one listing of the OS temp dir plus a few reads per leftover directory.
  *
- * @returns how many directories were removed
+ * @returns the number of directories removed
  */
-export function sweepStalePostgres(): number {
+export function sweepStaleServerDirs(kind: ServerDirKind): number {
+  const root = tmpdir();
   let removed = 0;
-  let names: string[];
+  let entries: string[];
   try {
-    names = readdirSync(tmpdir());
+    entries = readdirSync(root);
   } catch {
     return 0;
   }
-  for (const name of names) {
-    if (!name.startsWith(POSTGRES_DIR_PREFIX)) continue;
-    const dir = join(tmpdir(), name);
+  for (const name of entries) {
+    if (!name.startsWith(kind.prefix)) continue;
+    const dir = join(root, name);
     try {
-      let owner = Number.NaN;
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory() || !sweepable(kind, stat.uid)) continue;
+      let owner: number;
       try {
-        owner = Number.parseInt(readFileSync(join(dir, OWNER_FILE), 'utf8'), 10);
+        owner = Number.parseInt(readFileSync(join(dir, OWNER_FILE_NAME), 'utf8'), 10);
       } catch {
-        if (Date.now() - statSync(dir).mtimeMs < 60_000) continue; // being created right now
+        // No owner yet: perhaps being created right now; only sweep it once it is old.
+        if (Date.now() - stat.mtimeMs < 60_000) continue;
+        owner = Number.NaN;
       }
-      if (Number.isSafeInteger(owner) && (owner === process.pid || isProcessRunning(owner))) {
+      if (owner === process.pid || (Number.isSafeInteger(owner) && isProcessRunning(owner))) {
         continue;
       }
-      killDirSync(dir);
-      removed++;
+      const pid = kind.serverPid(dir);
+      if (pid !== undefined) killSync(kind, pid);
+      rmSync(dir, { recursive: true, force: true });
+      removed += 1;
     } catch {
-      // left for the next sweep (another user's dir, for instance)
+      // leave it for the next sweep
     }
   }
   return removed;

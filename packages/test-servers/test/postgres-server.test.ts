@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  childrenOf,
   currentPostgresPid,
   killPostgres,
   type PostgresServer,
@@ -11,7 +12,6 @@ import {
   resumePostgres,
   startPostgres,
 } from '../src/index.js';
-import { childrenOf } from '../src/postgres-process.js';
 
 let server: PostgresServer;
 

@@ -1,7 +1,7 @@
-// Process helpers. Every pid signalled here is either a child this process spawned or a pid read
-// from a pidfile inside a server directory this package created, checked (on Linux) to be a
-// process whose working directory is that directory: redis-server and redis-sentinel chdir into
-// their --dir, so a pid that was reused by an unrelated process is never signalled.
+// Process helpers. Every pid a launcher signals is either a child it spawned or a pid read from a
+// pidfile inside a server directory it created, checked (on Linux) to be a process whose working
+// directory is that directory (redis-server chdirs into its --dir, postgres into its data
+// directory), so a pid that was reused by an unrelated process is never signalled.
 import { existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -11,6 +11,20 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
     ? String((error as { code: unknown }).code)
     : undefined;
+}
+
+/**
+ * The state letter of a process from `/proc/PID/stat` (`R`, `S`, `T` for stopped, `Z` for a
+ * zombie...), or undefined when it is gone or there is no /proc. Cost: one small file read.
+ */
+export function processState(pid: number): string | undefined {
+  if (!HAS_PROC) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -24,16 +38,10 @@ export function isProcessRunning(pid: number): boolean {
     if (errorCode(error) === 'ESRCH') return false;
     if (errorCode(error) !== 'EPERM') throw error;
   }
-  if (HAS_PROC) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z' || state === 'X') return false;
-    } catch {
-      return false; // gone between the two checks
-    }
-  }
-  return true;
+  if (!HAS_PROC) return true;
+  const state = processState(pid);
+  // undefined: gone between the two checks
+  return state !== undefined && state !== 'Z' && state !== 'X';
 }
 
 function canonical(path: string): string {
@@ -57,7 +65,10 @@ export function processServesDir(pid: number, dir: string): boolean {
   }
 }
 
-/** The running, verified pid in a server's pidfile, or undefined. */
+/**
+ * The running, verified pid in a server's pidfile (its first line), or undefined: the pid must be
+ * alive, not this process, and (on Linux) run in `dir`. Cost: a few small file reads.
+ */
 export function readServerPid(pidFile: string, dir: string): number | undefined {
   let text: string;
   try {
@@ -81,26 +92,16 @@ export function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** Polls until the process is gone; false when it is still there at the deadline. */
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+export function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  return waitForAllExit([pid], timeoutMs);
+}
+
+/** Polls until every process is gone; false when one is still there at the deadline. */
+export async function waitForAllExit(pids: readonly number[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!isProcessRunning(pid)) return true;
+    if (!pids.some((pid) => isProcessRunning(pid))) return true;
     if (Date.now() >= deadline) return false;
     await sleep(10);
   }
-}
-
-/**
- * SIGTERM (plus SIGCONT, so that a paused server acts on it), then SIGKILL after `graceMs`.
- *
- * @throws when the process survives SIGKILL for 5 s
- */
-export async function terminate(pid: number, graceMs = 3000): Promise<void> {
-  if (!isProcessRunning(pid)) return;
-  signal(pid, 'SIGTERM');
-  signal(pid, 'SIGCONT');
-  if (await waitForExit(pid, graceMs)) return;
-  signal(pid, 'SIGKILL');
-  if (await waitForExit(pid, 5000)) return;
-  throw new Error(`process ${pid} is still running 5 s after SIGKILL`);
 }

@@ -1,9 +1,22 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RedisBinaries, resolveBinary } from './binaries.js';
-import type { RedisTlsFiles } from './descriptor.js';
+import { OPENSSL, requireBinary } from './binaries.js';
+import { runProgram } from './run-program.js';
+
+/** The certificate files of a TLS server, all inside its directory. */
+export interface TlsFiles {
+  /** The CA that signed the server (and client) certificate: what clients must trust. */
+  readonly caFile: string;
+  /** The server certificate (CN=localhost, subjectAltName IP:127.0.0.1, DNS:localhost). */
+  readonly certFile: string;
+  /** The server's private key. */
+  readonly keyFile: string;
+  /** A client certificate signed by the CA; only when one was asked for. */
+  readonly clientCertFile?: string;
+  /** The key of `clientCertFile`. */
+  readonly clientKeyFile?: string;
+}
 
 const OPENSSL_CONFIG = `[req]
 distinguished_name = dn
@@ -35,13 +48,8 @@ authorityKeyIdentifier = keyid
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-function run(openssl: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolveRun, reject) => {
-    execFile(openssl, args, { cwd, timeout: 10_000, encoding: 'utf8' }, (error, _out, stderr) => {
-      if (error === null) resolveRun();
-      else reject(new Error(`openssl ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-    });
-  });
+async function run(openssl: string, args: string[], cwd: string): Promise<void> {
+  await runProgram(openssl, args, { cwd });
 }
 
 function serial(): string {
@@ -103,7 +111,8 @@ async function signedCertificate(
 export interface TlsFilesOptions {
   /** Also make a client certificate (for servers that check client certificates). */
   clientCertificate?: boolean;
-  binaries?: RedisBinaries;
+  /** The openssl program: a path or a name on `PATH` (default `openssl` on `PATH`). */
+  openssl?: string;
 }
 
 /**
@@ -117,8 +126,11 @@ export interface TlsFilesOptions {
 export async function generateTlsFiles(
   dir: string,
   options: TlsFilesOptions = {},
-): Promise<RedisTlsFiles> {
-  const openssl = resolveBinary('openssl', options.binaries);
+): Promise<TlsFiles> {
+  const openssl = requireBinary(
+    OPENSSL,
+    options.openssl === undefined ? undefined : { path: options.openssl, givenAs: 'openssl' },
+  );
   await writeFile(join(dir, 'openssl.cnf'), OPENSSL_CONFIG);
   await run(
     openssl,
@@ -144,7 +156,7 @@ export async function generateTlsFiles(
     ],
     dir,
   );
-  const files: { -readonly [K in keyof RedisTlsFiles]: RedisTlsFiles[K] } = {
+  const files: { -readonly [K in keyof TlsFiles]: TlsFiles[K] } = {
     caFile: join(dir, 'ca.crt'),
     certFile: join(dir, 'server.crt'),
     keyFile: join(dir, 'server.key'),

@@ -36,11 +36,17 @@ if (values.render !== undefined) {
   process.exit(0);
 }
 
+// Stopped last first: the storages (their clients leave the servers cleanly), then the PGlite
+// directory and the servers.
 const servers: Stoppable[] = [];
+let stopping: Promise<void> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping the servers of the bench\n`);
-    void Promise.allSettled(servers.map((server) => server.stop())).then(() => process.exit(130));
+    stopping = (async () => {
+      for (const server of [...servers].reverse()) await server.stop().catch(() => undefined);
+    })();
+    void stopping.then(() => process.exit(130));
   });
 }
 
@@ -53,6 +59,8 @@ try {
   // Clients may keep sockets open a moment after closing; nothing else is left to do.
   process.exit(0);
 } catch (error) {
+  // A step cut short by a signal (its storage closed): the signal's stops finish the run.
+  if (stopping !== undefined) await stopping.then(() => process.exit(130));
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 }

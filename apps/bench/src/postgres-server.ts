@@ -42,6 +42,8 @@ export async function startBenchPostgres(
   onStarted?.(server);
   const descriptor = server.describe();
   const admin = new pg.Client({ connectionString: descriptor.url });
+  // The server terminates this connection when it stops: not an error of the run.
+  admin.on('error', () => {});
   try {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${BENCH_DATABASE}`);

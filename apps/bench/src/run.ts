@@ -33,8 +33,9 @@ export interface RunOptions {
   /** Where to write `<mode>.json`, `<mode>.md` and `<mode>-per-turn.svg`. Default: see {@link outputPaths}. */
   outDir?: string | undefined;
   /**
-   * Told of every server and temporary directory as soon as it exists, so that a signal can stop
-   * it (`stop()` stops a server by pid, or removes the directory).
+   * Told of every server and temporary directory as soon as it exists, then of the open storages,
+   * so that a signal can stop them, last first (`stop()` closes the storages, removes the
+   * directory or stops a server by pid).
    */
   onServer?: (server: Stoppable) => void;
   /** Progress display. Default: on stderr. */
@@ -257,6 +258,8 @@ export async function runBench(
       targets: [],
     };
     backends = await openBackends(server.url, postgres, pglite);
+    // On a signal, the storages close first, so that no client sees its server go away.
+    options.onServer?.({ stop: () => closeBackends(backends) });
     results.backends = backends.map((backend) => backend.name);
     const steps = plan(config, backends, server, results);
     const progress = options.progress?.(steps.length) ?? new Progress(steps.length);

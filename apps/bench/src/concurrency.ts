@@ -3,7 +3,7 @@ import type { RedisServer } from '@context-storage/redis-test-servers';
 import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
 import { formatCount } from './report/format.js';
 import type { ConcurrencyResult } from './results.js';
-import { ROUNDS, type RoundedPhase, rotatedRounds } from './rounds.js';
+import { type RoundedPhase, rotatedRounds } from './rounds.js';
 import { percentile } from './sampling.js';
 import { settle } from './settle.js';
 import type { TurnTarget } from './targets/target.js';
@@ -55,7 +55,7 @@ async function window(
  * Turns per second with `inFlight` dialogs in flight, on every target: as many workers, each
  * running turns one after the other, round robin over short dialogs of its own (10 turns, default
  * shape, so that none grows much). Each round gives every target a window of
- * `concurrencyMs / ROUNDS` (after a full GC); a target's rate is the median of its windows.
+ * `concurrencyMs / config.rounds` (after a full GC); a target's rate is the median of its windows.
  * Also measures the CPU time of this process per turn and, on Redis, the server's time and
  * traffic per turn (from the median window).
  */
@@ -85,12 +85,12 @@ export function concurrencyPhase(
         await Promise.all(warmUp.map((id) => target.turn(id, DEFAULT_SHAPE)));
       }
     },
-    rounds: rotatedRounds(cells).map((round, index) =>
+    rounds: rotatedRounds(cells, config.rounds).map((round, index) =>
       round.map((cell) => ({
-        label: `${cell.target.name} · round ${index + 1}/${ROUNDS}`,
+        label: `${cell.target.name} · round ${index + 1}/${config.rounds}`,
         run: async () => {
           settle();
-          const ms = config.concurrencyMs / ROUNDS;
+          const ms = config.concurrencyMs / config.rounds;
           const result = await window(cell.target, inFlight, ms, cell.next, server);
           cell.windows.push(result);
           return `${formatCount((result.turns / result.elapsedMs) * 1000)} turns/s`;

@@ -1,7 +1,7 @@
 import type { SamplePlan } from './sampling.js';
 import type { DialogShape } from './shapes.js';
 
-/** `quick`: the CI smoke run (under two minutes); `full`: the figures of docs/benchmarks.md. */
+/** `quick`: the CI smoke run (about a minute); `full`: the figures of docs/benchmarks.md. */
 export type BenchMode = 'quick' | 'full';
 
 /** Messages of about 1 KB of JSON each, a misc of about 200 B: Chatsky's `default`, sized up. */
@@ -30,6 +30,12 @@ export interface BenchConfig {
   readonly scenarios: readonly Scenario[];
   /** Dialog lengths of the per-turn sweep. */
   readonly lengths: readonly number[];
+  /** Dialog lengths of the per-turn sweep on the SQL targets (PostgreSQL and PGlite). */
+  readonly sqlLengths: readonly number[];
+  /** Whether the scenarios run on the SQL backends too (their 10,000-turn dialogs take minutes). */
+  readonly sqlScenarios: boolean;
+  /** Rounds of the per-turn and concurrency measurements (see `rotatedRounds`). */
+  readonly rounds: number;
   /** Per-turn sweep: samples per (target, length). */
   readonly perTurn: SamplePlan;
   /** Turns counted with INFO per (target, length), fewer at 10,000 turns. */
@@ -107,6 +113,11 @@ export function benchConfig(mode: BenchMode): BenchConfig {
     mode,
     scenarios: scenarios(scale),
     lengths: [10, 100, 1_000, 10_000],
+    // The quick run keeps the SQL targets short: seeding PGlite with a 10,000-turn dialog alone
+    // takes ~10 s here, and a whole-context JSONB turn at that length ~1 s.
+    sqlLengths: full ? [10, 100, 1_000, 10_000] : [10, 1_000],
+    sqlScenarios: full,
+    rounds: full ? 3 : 1,
     perTurn: full
       ? { warmup: 300, min: 9, max: 600, budgetMs: 4_500 }
       : { warmup: 3, min: 3, max: 30, budgetMs: 150 },

@@ -2,9 +2,10 @@ import type { RedisServer } from '@context-storage/redis-test-servers';
 import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
 import { formatCount, formatMs } from './report/format.js';
 import type { PerTurnResult } from './results.js';
-import { ROUNDS, type RoundedPhase, rotatedRounds } from './rounds.js';
+import { type RoundedPhase, rotatedRounds } from './rounds.js';
 import { type SamplePlan, sample, summarize } from './sampling.js';
 import { settle } from './settle.js';
+import { countStatements } from './statements.js';
 import type { TurnTarget } from './targets/target.js';
 import { countTraffic } from './traffic.js';
 
@@ -26,18 +27,19 @@ interface Cell {
  * target next to each other and each adapter next to its raw baseline, so that the ratios the
  * targets use compare figures taken a few seconds apart (this machine's speed drifts by tens of
  * percent over minutes); the samples of all rounds are pooled. `finish` counts a few more turns
- * per Redis cell with INFO, clears every target and resolves the results (a failed step leaves
- * the data for the server's end).
+ * per Redis cell with INFO, and per SQL cell a few loads and turns with the target's statement
+ * meter, clears every target and resolves the results (a failed step leaves the data for the
+ * server's end).
  */
 export function lengthSweep(
   targets: readonly TurnTarget[],
-  lengths: readonly number[],
+  lengths: (target: TurnTarget) => readonly number[],
   config: BenchConfig,
   server: RedisServer,
 ): RoundedPhase<PerTurnResult> {
   const plan = config.perTurn;
   const cells: Cell[] = targets.flatMap((target) =>
-    lengths.map((length) => {
+    lengths(target).map((length) => {
       const turnsPerDialog = Math.max(1, Math.floor(length / 10));
       const dialogs = Math.ceil((plan.max + plan.warmup) / turnsPerDialog);
       const ids = Array.from({ length: dialogs }, (_, index) => `len${length}-${index}`);
@@ -51,15 +53,16 @@ export function lengthSweep(
       };
     }),
   );
+  const { rounds: count } = config;
   const roundPlan: SamplePlan = {
-    warmup: Math.ceil(plan.warmup / ROUNDS),
-    min: Math.ceil(plan.min / ROUNDS),
-    max: Math.ceil(plan.max / ROUNDS),
-    budgetMs: plan.budgetMs / ROUNDS,
+    warmup: Math.ceil(plan.warmup / count),
+    min: Math.ceil(plan.min / count),
+    max: Math.ceil(plan.max / count),
+    budgetMs: plan.budgetMs / count,
   };
-  const rounds = rotatedRounds(cells).map((round, index) =>
+  const rounds = rotatedRounds(cells, count).map((round, index) =>
     round.map((cell) => ({
-      label: `${formatCount(cell.length)} turns · ${cell.target.name} · round ${index + 1}/${ROUNDS}`,
+      label: `${formatCount(cell.length)} turns · ${cell.target.name} · round ${index + 1}/${count}`,
       run: async () => {
         settle();
         cell.timings.push(...(await sample(roundPlan, cell.turn)));
@@ -74,13 +77,22 @@ export function lengthSweep(
     rounds,
     async finish() {
       const results: PerTurnResult[] = [];
-      for (const { target, length, turn, timings } of cells) {
+      for (const { target, length, ids, turn, timings } of cells) {
         const traffic = target.usesRedis
           ? await countTraffic(server, async () => {
               const turns = config.trafficTurns(length);
               for (let index = 0; index < turns; index++) await turn();
               return turns;
             })
+          : null;
+        let loaded = 0;
+        const statements = target.statements
+          ? await countStatements(
+              target.statements,
+              config.trafficTurns(length),
+              () => ids[loaded++ % ids.length]!,
+              turn,
+            )
           : null;
         results.push({
           target: target.name,
@@ -89,6 +101,7 @@ export function lengthSweep(
           length,
           turn: summarize(timings),
           traffic,
+          statements,
         });
       }
       for (const target of targets) await target.clear();

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// `pnpm bench [--quick] [--out DIR]`: runs the benchmarks against a Redis server of its own and
-// writes the results (see run.ts). Ctrl-C stops the servers it started before exiting.
+// `pnpm bench [--quick] [--out DIR]`: runs the benchmarks against a Redis and a PostgreSQL server
+// of its own and writes the results (see run.ts). Ctrl-C stops the servers it started and removes
+// its PGlite directory before exiting.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { RedisServer } from '@context-storage/redis-test-servers';
 import type { BenchResults } from './results.js';
-import { outputPaths, runBench, writeOutputs } from './run.js';
+import { outputPaths, runBench, type Stoppable, writeOutputs } from './run.js';
 
 const USAGE = `usage: node dist/main.js [--quick] [--out DIR] [--render RESULTS.json]
 
-  --quick           the smoke run (under two minutes): few samples; never touches docs/
+  --quick           the smoke run (about a minute): few samples; never touches docs/
   --out DIR         write <mode>.json, <mode>.md and <mode>-per-turn.svg into DIR
                     (default: full -> apps/bench/results/full.json, docs/benchmarks.md,
                      docs/benchmarks/per-turn.svg; quick -> apps/bench/results/quick.*)
@@ -36,11 +36,17 @@ if (values.render !== undefined) {
   process.exit(0);
 }
 
-const servers: RedisServer[] = [];
+// Stopped last first: the storages (their clients leave the servers cleanly), then the PGlite
+// directory and the servers.
+const servers: Stoppable[] = [];
+let stopping: Promise<void> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the Redis servers of the bench\n`);
-    void Promise.allSettled(servers.map((server) => server.stop())).then(() => process.exit(130));
+    process.stderr.write(`\n${signal}: stopping the servers of the bench\n`);
+    stopping = (async () => {
+      for (const server of [...servers].reverse()) await server.stop().catch(() => undefined);
+    })();
+    void stopping.then(() => process.exit(130));
   });
 }
 
@@ -53,6 +59,8 @@ try {
   // Clients may keep sockets open a moment after closing; nothing else is left to do.
   process.exit(0);
 } catch (error) {
+  // A step cut short by a signal (its storage closed): the signal's stops finish the run.
+  if (stopping !== undefined) await stopping.then(() => process.exit(130));
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 }

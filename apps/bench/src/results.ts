@@ -1,4 +1,5 @@
 import type { Timing } from './sampling.js';
+import type { TurnStatements } from './statements.js';
 import type { ClientName, TargetKind } from './targets/target.js';
 import type { TurnTraffic } from './traffic.js';
 
@@ -9,6 +10,10 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   redis: string;
+  /** The PostgreSQL server's version (absent in results of runs before the Postgres rows). */
+  postgres?: string;
+  /** The version of the PGlite package. */
+  pglite?: string;
   os: string;
 }
 
@@ -49,6 +54,8 @@ export interface PerTurnResult {
   turn: Timing;
   /** Counted on the bench's Redis (absent for memory and the Keyv Map store). */
   traffic: TurnTraffic | null;
+  /** SQL statements per turn (PostgreSQL and PGlite targets only; absent in older results). */
+  statements?: TurnStatements | null;
 }
 
 /** Throughput of one target with `inFlight` dialogs in flight. */
@@ -77,7 +84,7 @@ export interface MemoryResult {
 
 /** One of the issue's targets, against the figures of the run. */
 export interface TargetCheck {
-  id: 'flat-cost' | 'library-overhead' | 'concurrency';
+  id: 'flat-cost' | 'library-overhead' | 'concurrency' | 'keyv-speedup' | 'statements';
   client: ClientName;
   /** The goal, in words. */
   goal: string;
@@ -96,8 +103,10 @@ export interface BenchResults {
   startedAt: string;
   durationMs: number;
   machine: Machine;
-  /** The Redis servers the run started (stopped when it ended). */
-  servers: { pid: number; port: number }[];
+  /** The servers the run started (stopped when it ended), with their directories. */
+  servers: { kind?: 'redis' | 'postgres'; pid: number; port: number; dir?: string }[];
+  /** Temporary directories the run made and removed at its end (the PGlite data directory). */
+  directories?: string[];
   backends: string[];
   scenarios: ScenarioInfo[];
   scenarioResults: ScenarioResult[];

@@ -10,12 +10,9 @@ export interface RoundedPhase<Row> {
   finish(): Promise<Row[]>;
 }
 
-/** How many rounds each target is measured in. */
-export const ROUNDS = 3;
-
-/** `ROUNDS` copies of `items`, the k-th rotated by k: [a b c], [b c a], [c a b]. */
-export function rotatedRounds<T>(items: readonly T[]): T[][] {
-  return Array.from({ length: ROUNDS }, (_, round) =>
+/** `rounds` copies of `items`, the k-th rotated by k: [a b c], [b c a], [c a b]. */
+export function rotatedRounds<T>(items: readonly T[], rounds: number): T[][] {
+  return Array.from({ length: rounds }, (_, round) =>
     items.map((_, index) => items[(index + round) % items.length]!),
   );
 }

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RedisServer, startStandalone } from '@context-storage/redis-test-servers';
@@ -14,10 +15,13 @@ import { type BenchConfig, type BenchMode, benchConfig } from './config.js';
 import { lengthSweep } from './length-sweep.js';
 import { describeMachine } from './machine.js';
 import { measureMemory } from './memory.js';
+import { openPgliteBackend } from './postgres-backends.js';
+import { type BenchPostgres, startBenchPostgres } from './postgres-server.js';
 import { Progress } from './progress.js';
 import { formatBytes, formatCount, formatMs } from './report/format.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderPerTurnChart } from './report/per-turn.js';
+import { evaluatePostgresTargets } from './report/postgres-targets.js';
 import { evaluateTargets } from './report/targets.js';
 import type { BenchResults } from './results.js';
 import type { RoundedPhase } from './rounds.js';
@@ -28,10 +32,19 @@ export interface RunOptions {
   mode: BenchMode;
   /** Where to write `<mode>.json`, `<mode>.md` and `<mode>-per-turn.svg`. Default: see {@link outputPaths}. */
   outDir?: string | undefined;
-  /** Told of every Redis server as soon as it started (to stop it on a signal). */
-  onServer?: (server: RedisServer) => void;
+  /**
+   * Told of every server and temporary directory as soon as it exists, then of the open storages,
+   * so that a signal can stop them, last first (`stop()` closes the storages, removes the
+   * directory or stops a server by pid).
+   */
+  onServer?: (server: Stoppable) => void;
   /** Progress display. Default: on stderr. */
   progress?: (total: number) => Progress;
+}
+
+/** A server or temporary directory of a run. */
+export interface Stoppable {
+  stop(): Promise<void>;
 }
 
 /** The files a run writes. */
@@ -79,8 +92,11 @@ function plan(
   results: BenchResults,
 ): Step[] {
   const steps: Step[] = [];
+  const scenarioBackends = backends.filter(
+    (backend) => config.sqlScenarios || backend.meter === undefined,
+  );
   for (const scenario of config.scenarios) {
-    for (const backend of backends) {
+    for (const backend of scenarioBackends) {
       steps.push({
         label: `scenario ${scenario.key} · ${backend.name}`,
         run: async () => {
@@ -93,14 +109,20 @@ function plan(
   }
   const targets = turnTargets(backends);
   const swept = [...targets.adapters, ...targets.baselines];
-  // Each Redis adapter next to its baselines (same client), so that their rounds are close in time.
-  const byClient = (target: (typeof swept)[number]) =>
-    target.client === undefined ? -1 : BACKEND_NAMES.indexOf(target.client);
-  const ordered = [...swept].sort((a, b) => byClient(a) - byClient(b));
+  // Each adapter next to its baselines (same client, or same server), so that their rounds are
+  // close in time.
+  const rank = (target: (typeof swept)[number]) =>
+    BACKEND_NAMES.indexOf((target.beside ?? target.client) as (typeof BACKEND_NAMES)[number]);
+  const ordered = [...swept].sort((a, b) => rank(a) - rank(b));
   steps.push(
     ...phaseSteps(
       'per turn',
-      lengthSweep(ordered, config.lengths, config, server),
+      lengthSweep(
+        ordered,
+        (target) => (target.statements === undefined ? config.lengths : config.sqlLengths),
+        config,
+        server,
+      ),
       results.perTurn,
     ),
   );
@@ -134,7 +156,7 @@ function phaseSteps<Row>(title: string, phase: RoundedPhase<Row>, into: Row[]): 
     },
     ...phase.rounds.flat().map((step) => ({ label: `${title} · ${step.label}`, run: step.run })),
     {
-      label: `${title} · finishing (Redis traffic)`,
+      label: `${title} · finishing (Redis traffic, SQL statements)`,
       run: async () => {
         into.push(...(await phase.finish()));
         return 'done';
@@ -143,28 +165,90 @@ function phaseSteps<Row>(title: string, phase: RoundedPhase<Row>, into: Row[]): 
   ];
 }
 
+/** The servers of a run and its PGlite directory with the pglite backend open in it. */
+interface Sites {
+  redis: RedisServer;
+  postgres: BenchPostgres;
+  pgliteDir: string;
+  pglite: Backend;
+}
+
 /**
- * Runs every measurement of a mode on every backend against a throwaway Redis it starts (and
- * stops, by pid, also when a step fails), then writes the JSON results, the Markdown page and
- * the SVG chart. Resolves the results and where they were written.
+ * Starts a throwaway Redis and PostgreSQL server and opens the pglite backend in a new temporary
+ * directory, all at once (PGlite's creation is an initdb in WASM, seconds of CPU, which runs
+ * while the servers start); each server and the directory is given to `onServer` as soon as it
+ * exists. When one fails, the others are stopped or removed again.
+ */
+async function startSites(onServer: (server: Stoppable) => void): Promise<Sites> {
+  const started: Stoppable[] = [];
+  const track = (server: Stoppable) => {
+    started.push(server);
+    onServer(server);
+  };
+  const parts = await Promise.allSettled([
+    startStandalone().then((server) => {
+      track(server);
+      return server;
+    }),
+    startBenchPostgres(track),
+    mkdtemp(join(tmpdir(), 'bench-pglite-')).then(async (dir) => {
+      track({ stop: () => rm(dir, { recursive: true, force: true }) });
+      const backend = await openPgliteBackend(dir);
+      // Closed before its directory goes (the stops run in this order).
+      started.unshift({ stop: () => backend.storage.close() });
+      return { dir, backend };
+    }),
+  ]);
+  const [redis, postgres, pglite] = parts;
+  if (
+    redis.status === 'fulfilled' &&
+    postgres.status === 'fulfilled' &&
+    pglite.status === 'fulfilled'
+  ) {
+    return {
+      redis: redis.value,
+      postgres: postgres.value,
+      pgliteDir: pglite.value.dir,
+      pglite: pglite.value.backend,
+    };
+  }
+  for (const server of started) await server.stop().catch(() => undefined);
+  throw parts.find((part) => part.status === 'rejected')!.reason;
+}
+
+/**
+ * Runs every measurement of a mode on every backend against a throwaway Redis and PostgreSQL it
+ * starts and a PGlite directory it makes (servers stopped by pid, the directory removed, also
+ * when a step fails), then writes the JSON results, the Markdown page and the SVG chart.
+ * Resolves the results and where they were written.
  *
- * @throws `MissingBinaryError` without redis-server; whatever a step throws (servers stopped)
+ * @throws `MissingBinaryError` without redis-server, `MissingPostgresError` without PostgreSQL;
+ *   whatever a step throws (servers stopped)
  */
 export async function runBench(
   options: RunOptions,
 ): Promise<{ results: BenchResults; paths: OutputPaths }> {
   const config = benchConfig(options.mode);
   const started = Date.now();
-  const server = await startStandalone();
-  options.onServer?.(server);
-  let backends: Backend[] = [];
+  const {
+    redis: server,
+    postgres,
+    pgliteDir,
+    pglite,
+  } = await startSites(options.onServer ?? (() => undefined));
+  // The pglite backend is open already: closed at the end even if opening the others fails.
+  let backends: Backend[] = [pglite];
   try {
     const results: BenchResults = {
       mode: options.mode,
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
-      machine: await describeMachine(server),
-      servers: [{ pid: server.pid, port: server.port }],
+      machine: await describeMachine(server, postgres),
+      servers: [
+        { kind: 'redis', pid: server.pid, port: server.port },
+        { kind: 'postgres', pid: postgres.pid, port: postgres.port, dir: postgres.dir },
+      ],
+      directories: [pgliteDir],
       backends: [],
       scenarios: config.scenarios.map(scenarioInfo),
       scenarioResults: [],
@@ -173,7 +257,9 @@ export async function runBench(
       memory: [],
       targets: [],
     };
-    backends = await openBackends(server.url);
+    backends = await openBackends(server.url, postgres, pglite);
+    // On a signal, the storages close first, so that no client sees its server go away.
+    options.onServer?.({ stop: () => closeBackends(backends) });
     results.backends = backends.map((backend) => backend.name);
     const steps = plan(config, backends, server, results);
     const progress = options.progress?.(steps.length) ?? new Progress(steps.length);
@@ -181,7 +267,10 @@ export async function runBench(
       progress.start(step.label);
       progress.done(await step.run());
     }
-    results.targets = evaluateTargets(results, ['ioredis', 'node-redis']);
+    results.targets = [
+      ...evaluateTargets(results, ['ioredis', 'node-redis']),
+      ...evaluatePostgresTargets(results),
+    ];
     results.durationMs = Date.now() - started;
     const paths = outputPaths(options.mode, options.outDir);
     await writeOutputs(results, paths);
@@ -189,7 +278,11 @@ export async function runBench(
     return { results, paths };
   } finally {
     await closeBackends(backends);
-    await server.stop();
+    await Promise.allSettled([
+      server.stop(),
+      postgres.stop(),
+      rm(pgliteDir, { recursive: true, force: true }),
+    ]);
   }
 }
 

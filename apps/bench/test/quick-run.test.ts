@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { isProcessRunning } from '@context-storage/redis-test-servers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '../src/backends.js';
+import { benchConfig } from '../src/config.js';
 import type { BenchResults } from '../src/results.js';
 import type { Timing } from '../src/sampling.js';
 
@@ -38,6 +39,7 @@ function expectTiming(timing: Timing): void {
 
 describe('pnpm bench --quick', () => {
   it('measures every backend and scenario, writes JSON, Markdown and SVG, stops its servers', async () => {
+    const config = benchConfig('quick');
     const docsBefore = existsSync(docsPage) ? statSync(docsPage).mtimeMs : undefined;
     const { code, stderr } = await runBench('--quick', '--out', out);
     expect(code, stderr).toBe(0);
@@ -47,11 +49,18 @@ describe('pnpm bench --quick', () => {
     const results = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as BenchResults;
     expect(results.mode).toBe('quick');
     expect(results.backends).toEqual([...BACKEND_NAMES]);
+    // The quick run keeps the SQL backends out of the scenarios (their long dialogs take long).
+    const sqlBackends = ['postgres', 'pglite', 'keyv-postgres'];
+    expect(config.sqlScenarios).toBe(false);
     for (const scenario of results.scenarios) {
       for (const backend of BACKEND_NAMES) {
         const row = results.scenarioResults.find(
           (candidate) => candidate.scenario === scenario.key && candidate.backend === backend,
         );
+        if (sqlBackends.includes(backend)) {
+          expect(row, `${scenario.key} on ${backend}`).toBeUndefined();
+          continue;
+        }
         expect(row, `${scenario.key} on ${backend}`).toBeDefined();
         for (const timing of [row!.firstWrite, row!.load, row!.turn]) expectTiming(timing);
       }
@@ -66,15 +75,42 @@ describe('pnpm bench --quick', () => {
 
     const lengths = [10, 100, 1_000, 10_000];
     const sweep = new Set(results.perTurn.map((row) => row.target));
-    for (const name of [...BACKEND_NAMES, 'whole-context (ioredis)', 'raw EVALSHA (node-redis)']) {
+    const wholeJsonb = 'whole-context JSONB (pg)';
+    for (const name of [
+      ...BACKEND_NAMES,
+      'whole-context (ioredis)',
+      'raw EVALSHA (node-redis)',
+      wholeJsonb,
+    ]) {
       expect(sweep).toContain(name);
     }
+    // Statements per load and per save: counts, not timings, so exact.
+    const sqlStatements: Record<string, [number, number]> = {
+      postgres: [1, 1],
+      pglite: [1, 1],
+      'keyv-postgres': [1, 2],
+      [wholeJsonb]: [1, 1],
+    };
     for (const target of sweep) {
       const rows = results.perTurn.filter((row) => row.target === target);
-      expect(rows.map((row) => row.length)).toEqual(lengths);
+      const sql = sqlStatements[target];
+      expect(rows.map((row) => row.length)).toEqual(sql ? [...config.sqlLengths] : lengths);
       for (const row of rows) {
         expectTiming(row.turn);
-        if (row.client !== null) expect(row.traffic?.clientCommands).toBeGreaterThan(0);
+        if (row.client === 'ioredis' || row.client === 'node-redis') {
+          expect(row.traffic?.clientCommands).toBeGreaterThan(0);
+        }
+        if (sql === undefined) {
+          expect(row.statements ?? null, target).toBeNull();
+          continue;
+        }
+        const counted = row.statements!;
+        expect([counted.perLoad, counted.perSave], `${target} at ${row.length}`).toEqual(sql);
+        expect(counted.source).toBe(
+          target === 'pglite' ? 'SqlClient wrapper' : 'pg_stat_statements',
+        );
+        if (target === 'pglite') expect(counted.serverMicros).toBeNull();
+        else expect(Number.isFinite(counted.serverMicros) && counted.serverMicros! > 0).toBe(true);
       }
     }
     for (const row of results.concurrency) {
@@ -82,9 +118,21 @@ describe('pnpm bench --quick', () => {
       expect(Number.isFinite(row.turnsPerSecond)).toBe(true);
     }
     expect(new Set(results.concurrency.map((row) => row.inFlight))).toEqual(new Set([1, 64]));
-    expect(results.concurrency.map((row) => row.target)).toContain('raw SET+GET (ioredis)');
+    const flying = results.concurrency.map((row) => row.target);
+    for (const name of ['raw SET+GET (ioredis)', ...sqlBackends, wholeJsonb]) {
+      expect(flying).toContain(name);
+    }
     for (const row of results.memory) expect(row.bytesPerContext).toBeGreaterThan(0);
-    expect(results.targets).toHaveLength(6);
+    expect(results.targets.map((check) => `${check.id} ${check.client}`)).toEqual([
+      ...['ioredis', 'node-redis'].flatMap((client) =>
+        ['flat-cost', 'library-overhead', 'concurrency'].map((id) => `${id} ${client}`),
+      ),
+      'flat-cost pg',
+      'keyv-speedup pg',
+      'statements pg',
+      'flat-cost pglite',
+      'statements pglite',
+    ]);
     for (const check of results.targets) {
       expect(Number.isFinite(check.ratio) && check.ratio > 0).toBe(true);
       expect(typeof check.met).toBe('boolean');
@@ -93,11 +141,20 @@ describe('pnpm bench --quick', () => {
     const markdown = readFileSync(join(out, 'quick.md'), 'utf8');
     expect(markdown).toContain('## Targets');
     expect(markdown).toContain('](quick-per-turn.svg)');
+    expect(markdown).toContain('### SQL statements per turn');
+    expect(markdown).toMatch(/^\| whole-context JSONB \(pg\) \| 1 \+ 1; /m);
     expect(readFileSync(join(out, 'quick-per-turn.svg'), 'utf8')).toMatch(
       /^<svg [^>]*>[\s\S]*<\/svg>\n$/,
     );
 
-    for (const server of results.servers) expect(isProcessRunning(server.pid)).toBe(false);
+    expect(results.servers.map((server) => server.kind)).toEqual(['redis', 'postgres']);
+    for (const server of results.servers) {
+      expect(isProcessRunning(server.pid)).toBe(false);
+      if (server.dir !== undefined) expect(existsSync(server.dir), server.dir).toBe(false);
+    }
+    expect(results.servers[1]!.dir).toMatch(/context-storage-pg-/);
+    expect(results.directories).toHaveLength(1);
+    for (const dir of results.directories!) expect(existsSync(dir), dir).toBe(false);
     expect(existsSync(docsPage) ? statSync(docsPage).mtimeMs : undefined).toBe(docsBefore);
 
     // --render writes the same page again from the saved results, measuring nothing.

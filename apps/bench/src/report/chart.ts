@@ -27,6 +27,10 @@ const PALETTE = [
   '#7f7f7f',
   '#bcbd22',
   '#17becf',
+  '#393b79',
+  '#637939',
+  '#8c6d31',
+  '#843c39',
 ];
 const WIDTH = 780;
 const HEIGHT = 440;

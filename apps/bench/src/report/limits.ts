@@ -1,6 +1,7 @@
 import type { BenchResults, TargetCheck } from '../results.js';
 import { SCRIPT_CALLS } from '../traffic.js';
 import { formatBytes, formatCount, formatMs, formatRatio } from './format.js';
+import { explainPostgresLimit } from './postgres-limits.js';
 
 type Figures = Pick<BenchResults, 'perTurn' | 'concurrency'>;
 
@@ -60,6 +61,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
   const shortest = lengths[0] ?? 0;
   const longest = lengths.at(-1) ?? 0;
   const { client } = check;
+  if (client === 'pg' || client === 'pglite') return explainPostgresLimit(check, results);
   switch (check.id) {
     case 'flat-cost': {
       const first = traffic(results, client, shortest);
@@ -101,5 +103,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
         ` Without any library at all, the raw client sending the same scripts reached ${formatRatio((scripts?.turnsPerSecond ?? Number.NaN) / (pairs?.turnsPerSecond ?? Number.NaN))} of the pairs' rate: against plain GET and SET, a version-checked atomic turn in Lua cannot reach half on this machine.`,
       ].join('');
     }
+    default:
+      return '';
   }
 }

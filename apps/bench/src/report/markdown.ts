@@ -9,12 +9,14 @@ import {
   plural,
 } from './format.js';
 import { explainLimit } from './limits.js';
-import { perTurnTable, trafficTable } from './per-turn.js';
+import { perTurnTable, statementsTable, trafficTable } from './per-turn.js';
 
 const TARGET_TITLES = {
   'flat-cost': 'Flat per-turn cost',
   'library-overhead': 'Library overhead',
   concurrency: 'Throughput at high concurrency',
+  'keyv-speedup': 'Faster than Keyv on PostgreSQL',
+  statements: 'Statements per load and save',
 } as const;
 
 function targetsSection(results: BenchResults): string {
@@ -32,7 +34,7 @@ function targetsSection(results: BenchResults): string {
   return [
     '## Targets',
     '',
-    'Goals for the numbers, reported, never asserted by a timed test. Every ratio divides two figures of this same run, with the same client.',
+    'Goals for the numbers, reported, never asserted by a timed test. Every ratio divides two figures of this same run, with the same client (Redis) or on the same server (PostgreSQL); the statement counts are counts, shown as a ratio to one.',
     '',
     markdownTable(['target', 'client', 'goal', 'measured', 'verdict', 'from'], rows),
     '',
@@ -56,6 +58,17 @@ function machineSection(results: BenchResults): string {
         ['OS', machine.os],
         ['Node', machine.node],
         ['Redis', `${machine.redis} (standalone, loopback, started by the bench, no persistence)`],
+        ...(machine.postgres === undefined
+          ? []
+          : [
+              [
+                'PostgreSQL',
+                `${machine.postgres} (loopback, started by the bench, fsync off, pg_stat_statements)`,
+              ],
+            ]),
+        ...(machine.pglite === undefined
+          ? []
+          : [['PGlite', `${machine.pglite} (in the bench process, on a temporary directory)`]]),
         [
           'run',
           `${results.mode}, ${results.startedAt}, ${formatCount(results.durationMs / 1000)} s`,
@@ -68,16 +81,18 @@ function machineSection(results: BenchResults): string {
 const METHOD = [
   '## Method',
   '',
-  '- **Backends**: memory (`MemoryContextStorage`), ioredis and node-redis (`IoRedisContextStorage` / `NodeRedisContextStorage` over the one Redis layout), Keyv over its Map store and over @keyv/redis. Every storage has its defaults: JSON codec, the latest 3 items per field loaded, no TTL.',
+  '- **Backends**: memory (`MemoryContextStorage`), ioredis and node-redis (`IoRedisContextStorage` / `NodeRedisContextStorage` over the one Redis layout), Keyv over its Map store and over @keyv/redis; postgres (`PostgresContextStorage` from a `postgres://` URI, node-postgres pool of 10) and pglite (the same SQL layout on PGlite in a temporary directory, `pglite://<dir>`), and Keyv over @keyv/postgres (pool of 10) on the same server. Every storage has its defaults: JSON codec, the latest 3 items per field loaded, no TTL.',
   '- **A turn** is what a bot does per message: `getItem(id)`, `addTurn({ label, request, response })`, `setItem(id, context)`. Turn values are made before the clock starts.',
   '- **Baselines**, on the very client of each Redis adapter:',
   '  - *whole-context*: the older Chatsky/DFF design, the full context as one JSON string: GET, parse, add the turn, stringify, SET;',
+  '  - *whole-context JSONB (pg)*: the same design on the PostgreSQL server, beside the postgres adapter (same database, a pool of 10 of its own): one row `(id text PRIMARY KEY, doc jsonb)` per context, a `SELECT doc`, the turn added in JS, an `INSERT ... ON CONFLICT (id) DO UPDATE` of the whole document;',
   "  - *raw EVALSHA*: the raw client sending exactly the commands the adapter sends (`EVALSHA` of the layout's LOAD_CONTEXT with windows 3 3 3, then WRITE_CONTEXT with the same arguments), written by hand; it JSON-decodes what it loaded and JSON-encodes the new turn, nothing more;",
   "  - *raw SET+GET*: a plain GET and SET of one turn's payload (label, request and response JSON, ~2 KB): the least two round trips cost.",
   "- **Per-turn cost against dialog length**: dialogs are built to every length first (untimed), then turns are timed round robin over enough dialogs that none grows by more than a tenth of its length. All lengths are measured in the same rounds, each target's four lengths one after the other and each adapter next to its baselines, so that a ratio compares figures taken seconds apart: this machine's speed drifts by tens of percent from minute to minute (a plain SET+GET rate went from 31,000 to 50,000 pairs/s between two runs). Samples per cell: up to the count shown in the JSON (`turn.n`), within a time budget. Each of the 3 rounds of a target starts with up to 100 untimed turns (at most a quarter of its budget): a bot process runs its one adapter all day, while here nine targets take turns, and the adapter has more code to warm up than the raw loop.",
   "- **Scenarios** follow Chatsky's benchmark presets (`chatsky/utils/db_benchmark/basic_config.py`): each context is written once (timed first write, the whole dialog), then loaded and given a turn several times. Messages are nested dicts like Chatsky's `get_dict`.",
   '- **Concurrency**: N workers, each running turns one after another over dialogs of its own (10 turns, default shape), for a fixed time; turns per second.',
   '- **Redis traffic**: `CONFIG RESETSTAT` before a few extra turns and `INFO stats commandstats` after, on a connection of their own (their own bytes and calls are taken out). Bytes are `total_net_input_bytes` (to Redis) and `total_net_output_bytes` (from Redis) per turn. `INFO commandstats` **does count the commands a Lua script runs** inside Redis: they are shown apart ("in Lua"), and cost no round trip.',
+  "- **SQL statements**: after the timed rounds, a few loads alone, then as many turns, are counted per dialog length; per save is per turn less per load. On the server with `pg_stat_statements` (reset before, read after, from another database; top-level statements only: what the client sent, not what the layout's functions run inside), which also gives the server's execution time; on PGlite with a counting wrapper of the adapter's query interface (`SqlClient`).",
   '- **Memory per context** (memory adapter): a child `node --expose-gc` stores many contexts, heap used plus external memory after full GCs, before and after.',
   '- **p50 / p99**: linear interpolation between closest ranks; with fewer than 100 samples p99 lies near the maximum.',
 ].join('\n');
@@ -184,7 +199,7 @@ export function renderMarkdown(results: BenchResults, options: { chartHref: stri
   return [
     '# Benchmarks',
     '',
-    `The cost of one dialog turn in every backend (${BACKEND_NAMES.join(', ')}), against the dialog's length, against the whole-context design of the older Chatsky/DFF storages and against the raw Redis client sending the same commands. Generated by \`apps/bench\`; do not edit by hand.`,
+    `The cost of one dialog turn in every backend (${BACKEND_NAMES.join(', ')}), against the dialog's length, against the whole-context design of the older Chatsky/DFF storages (on Redis and as a JSONB row on PostgreSQL) and against the raw Redis client sending the same commands. Generated by \`apps/bench\`; do not edit by hand.`,
     quick,
     targetsSection(results),
     '',
@@ -192,11 +207,11 @@ export function renderMarkdown(results: BenchResults, options: { chartHref: stri
     '',
     '```sh',
     `npm run bench              # or pnpm bench: the full run (${fullDuration}); rewrites this page`,
-    'npm run bench -- --quick   # the CI smoke run, under two minutes; writes apps/bench/results/quick.*',
+    'npm run bench -- --quick   # the CI smoke run, about a minute; writes apps/bench/results/quick.*',
     'npm run bench -- --out DIR # write JSON, Markdown and SVG into DIR instead',
     '```',
     '',
-    'It needs `redis-server` (Redis 7: `apt-get install -y redis-server`) and starts its own throwaway server on a free loopback port, stopped at the end (also on Ctrl-C). Raw figures: `apps/bench/results/<mode>.json`.',
+    'It needs `redis-server` (Redis 7: `apt-get install -y redis-server`) and PostgreSQL (15 here: `apt-get install -y postgresql`), and starts its own throwaway servers on free loopback ports (PostgreSQL as the `postgres` user when run as root), stopped at the end, also on Ctrl-C, with its PGlite directory removed. Raw figures: `apps/bench/results/<mode>.json`.',
     '',
     machineSection(results),
     '',
@@ -214,6 +229,16 @@ export function renderMarkdown(results: BenchResults, options: { chartHref: stri
     '',
     trafficTable(results),
     '',
+    ...(results.perTurn.some((row) => row.statements)
+      ? [
+          '### SQL statements per turn',
+          '',
+          'Statements per load + per save on PostgreSQL and PGlite, and the time the server spent executing those of one turn (`pg_stat_statements` `total_exec_time`).',
+          '',
+          statementsTable(results),
+          '',
+        ]
+      : []),
     concurrencySection(results),
     '',
     scenariosSection(results),

@@ -71,3 +71,42 @@ export function trafficTable(results: Pick<BenchResults, 'perTurn'>): string {
     rows,
   );
 }
+
+/**
+ * Markdown table: per SQL target, statements per load + per save at each dialog length and the
+ * server's execution time per turn (pg_stat_statements; PGlite has no server to ask); then, per
+ * target, the statements of a turn at its longest length and where they were counted.
+ */
+export function statementsTable(results: Pick<BenchResults, 'perTurn'>): string {
+  const lengths = lengthsOf(results);
+  const sql = [...byTarget(results)].filter(([, rows]) => rows.some((row) => row.statements));
+  const rows = sql.map(([name, rows]) => [
+    name,
+    ...lengths.map((length) => {
+      const counted = rows.find((row) => row.length === length)?.statements;
+      if (counted == null) return '';
+      const server =
+        counted.serverMicros === null
+          ? ''
+          : `; ${formatMs(counted.serverMicros / 1000)} on the server`;
+      return `${formatCount(counted.perLoad, 2)} + ${formatCount(counted.perSave, 2)}${server}`;
+    }),
+  ]);
+  const lists = sql.map(([name, rows]) => {
+    const counted = rows.at(-1)!.statements!;
+    const calls = Object.entries(counted.statements)
+      .map(([label, calls]) => `\`${label}\` ×${formatCount(calls, 2)}`)
+      .join(', ');
+    return `- **${name}** (${counted.source}, ${formatCount(rows.at(-1)!.length)} turns): ${calls}`;
+  });
+  return [
+    markdownTable(
+      ['target', ...lengths.map((length) => `${formatCount(length)} turns: load + save`)],
+      rows,
+    ),
+    '',
+    'Statements of one turn:',
+    '',
+    ...lists,
+  ].join('\n');
+}

@@ -1,5 +1,6 @@
 import type { DBContextStorage } from '@context-storage/core';
 import { buildDialog, type DialogShape, turnValues } from '../shapes.js';
+import type { StatementMeter } from '../statements.js';
 import { type ClientName, inChunks, type TurnTarget } from './target.js';
 
 /** Contexts per `setItems` call when seeding. */
@@ -34,16 +35,29 @@ export function seedStorage(
   );
 }
 
+/** How an adapter target is measured besides its turns. */
+export interface AdapterTargetOptions {
+  client: ClientName | undefined;
+  usesRedis: boolean;
+  /** Counts its SQL statements (a load alone is `getItem`). */
+  meter?: StatementMeter | undefined;
+  /** See {@link TurnTarget.beside}. */
+  beside?: string | undefined;
+}
+
 /** A storage of this project as a turn target. */
 export function adapterTarget(
   name: string,
   storage: DBContextStorage,
-  options: { client: ClientName | undefined; usesRedis: boolean },
+  { client, usesRedis, meter, beside }: AdapterTargetOptions,
 ): TurnTarget {
   return {
     name,
     kind: 'adapter',
-    ...options,
+    client,
+    usesRedis,
+    ...(meter === undefined ? {} : { statements: { meter, load: (id) => storage.getItem(id) } }),
+    ...(beside === undefined ? {} : { beside }),
     seed: (ids, shape, turns) => seedStorage(storage, ids, shape, turns),
     turn: (id, shape) => storageTurn(storage, id, shape),
     clear: () => storage.clear(),

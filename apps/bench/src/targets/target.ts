@@ -1,15 +1,20 @@
 import type { DialogShape } from '../shapes.js';
+import type { StatementCounting } from '../statements.js';
 
 /**
  * What a turn is measured on: `adapter`, a storage of this project; `whole-context`, the older
- * Chatsky/DFF design (the whole context as one JSON string, GET + SET every turn); `raw-layout`,
+ * Chatsky/DFF design (the whole context as one JSON document read and written every turn: GET +
+ * SET on Redis, SELECT + upsert of a JSONB row on PostgreSQL); `raw-layout`,
  * the raw client sending the very commands the Redis adapters send; `raw-set-get`, the raw
  * client's plain GET + SET of the new turn's payload.
  */
 export type TargetKind = 'adapter' | 'whole-context' | 'raw-layout' | 'raw-set-get';
 
-/** The Redis client libraries the baselines run on. */
-export type ClientName = 'ioredis' | 'node-redis';
+/**
+ * The client libraries the baselines run on: the Redis ones, node-postgres (`pg`) and PGlite.
+ * An adapter's client is the one its baselines share.
+ */
+export type ClientName = 'ioredis' | 'node-redis' | 'pg' | 'pglite';
 
 /** Something one bot turn (load, add a turn, save) can be timed on. */
 export interface TurnTarget {
@@ -20,6 +25,13 @@ export interface TurnTarget {
   readonly client: ClientName | undefined;
   /** Whether it talks to the bench's Redis (its traffic is counted). */
   readonly usesRedis: boolean;
+  /** How its SQL statements are counted (PostgreSQL and PGlite targets only). */
+  readonly statements?: StatementCounting;
+  /**
+   * The backend it is measured next to, so that the ratios between them compare figures taken
+   * seconds apart. Default: the backend named like its client (a Redis baseline beside its adapter).
+   */
+  readonly beside?: string;
   /** Stores new dialogs of `turns` turns under `ids` (untimed preparation). */
   seed(ids: readonly string[], shape: DialogShape, turns: number): Promise<void>;
   /** One turn of the dialog `id`: load it, add the next turn, save it. */

@@ -3,7 +3,7 @@ import { BaselineKeys, type RawCommands } from './raw-commands.js';
 import type { TurnTarget } from './target.js';
 
 /** The whole context as one JSON document, as the older Chatsky/DFF Redis storage kept it. */
-interface WholeContext {
+export interface WholeContext {
   id: string;
   version: number;
   turn: number;
@@ -16,7 +16,8 @@ interface WholeContext {
   responses: Record<number, unknown>;
 }
 
-function addTurn(context: WholeContext, shape: DialogShape): void {
+/** Adds the next turn of `shape` to a whole context, as a bot's turn does. */
+export function addWholeTurn(context: WholeContext, shape: DialogShape): void {
   const next = context.turn + 1;
   const { label, request, response } = turnValues(shape, next);
   context.labels[next] = label;
@@ -27,7 +28,8 @@ function addTurn(context: WholeContext, shape: DialogShape): void {
   context.updated = Date.now();
 }
 
-function wholeDialog(id: string, shape: DialogShape, turns: number): WholeContext {
+/** A new whole context of `turns` turns of `shape`. */
+export function wholeDialog(id: string, shape: DialogShape, turns: number): WholeContext {
   const now = Date.now();
   const context: WholeContext = {
     id,
@@ -41,7 +43,7 @@ function wholeDialog(id: string, shape: DialogShape, turns: number): WholeContex
     requests: {},
     responses: {},
   };
-  for (let turn = 0; turn < turns; turn++) addTurn(context, shape);
+  for (let turn = 0; turn < turns; turn++) addWholeTurn(context, shape);
   return context;
 }
 
@@ -66,7 +68,7 @@ export function wholeContextTarget(raw: RawCommands, prefix: string): TurnTarget
       const text = await raw.get(keys.key(id));
       if (text === null) throw new Error(`context ${id} is missing`);
       const context = JSON.parse(text) as WholeContext;
-      addTurn(context, shape);
+      addWholeTurn(context, shape);
       await raw.set(keys.key(id), JSON.stringify(context));
     },
     clear: () => keys.clear(),

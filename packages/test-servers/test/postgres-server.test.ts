@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   childrenOf,
   currentPostgresPid,
+  isProcessRunning,
   killPostgres,
   type PostgresServer,
   pausePostgres,
@@ -82,7 +83,9 @@ describe('startPostgres', () => {
     const pid = currentPostgresPid(server.describe());
     const processes = [pid, ...childrenOf(pid)];
     expect(processes.length).toBeGreaterThan(3); // checkpointer, writer, walwriter, ...
-    expect(processes.map(processState)).toEqual(processes.map(() => 'T'));
+    // A backend that had just exited stays a zombie (Z) while its paused parent cannot reap it.
+    const living = processes.map(processState).filter((state) => state !== 'Z');
+    expect(living).toEqual(living.map(() => 'T'));
     await expect(psql('select 1')).rejects.toThrow(/timeout/i);
     resumePostgres(server.describe());
     expect(await psql('select 1')).toBe('1');
@@ -101,6 +104,7 @@ describe('startPostgres', () => {
     const pid = currentPostgresPid(d);
     await other.stop();
     expect(existsSync(d.dir)).toBe(false);
-    expect(() => process.kill(pid, 0)).toThrow();
+    // Gone, or a zombie this process has not reaped yet: either way no longer running.
+    expect(isProcessRunning(pid)).toBe(false);
   }, 60_000);
 });

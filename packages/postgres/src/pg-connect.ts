@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { InvalidUriError, UnknownSchemeError } from '@context-storage/core';
+import { UnknownSchemeError } from '@context-storage/core';
+import { readTlsFiles } from '@context-storage/core/adapter';
 import type { PgQueryable } from './pg-binding.js';
 import type { PostgresServerTarget } from './postgres-uri.js';
 
@@ -24,27 +24,13 @@ export interface PgPoolSettings {
 export function pgTlsOptions(target: PostgresServerTarget): ConnectionOptions | false {
   const tls = target.tls;
   if (tls === undefined) return false;
-  const read = (file: string | undefined, what: string) => {
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file);
-    } catch (cause) {
-      throw new InvalidUriError(
-        target.redactedUri,
-        `cannot read the TLS ${what} file ${file}: ${(cause as Error).message}`,
-      );
-    }
-  };
-  const ca = read(tls.rootCertFile, 'root certificate');
-  const cert = read(tls.certFile, 'certificate');
-  const key = read(tls.keyFile, 'key');
-  const checkChain = tls.mode !== 'require' || ca !== undefined;
+  const pem = { ca: tls.rootCertFile, cert: tls.certFile, key: tls.keyFile };
+  const files = readTlsFiles(pem, target.redactedUri, 'root certificate');
+  const checkChain = tls.mode !== 'require' || files.ca !== undefined;
   return {
     rejectUnauthorized: checkChain,
     ...(tls.mode === 'verify-full' ? {} : { checkServerIdentity: () => undefined }),
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
+    ...files,
   };
 }
 

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { InvalidUriError } from '@context-storage/core';
+import { readTlsFiles } from '@context-storage/core/adapter';
 import type { RedisTarget } from './redis-uri.js';
 
 /**
@@ -12,24 +11,9 @@ import type { RedisTarget } from './redis-uri.js';
 export function tlsConnectionOptions(target: RedisTarget): ConnectionOptions | undefined {
   if (target.tls === undefined) return undefined;
   const files = target.tls;
-  const read = (file: string | undefined, what: string) => {
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file);
-    } catch (cause) {
-      throw new InvalidUriError(
-        target.redactedUri,
-        `cannot read the TLS ${what} file ${file}: ${(cause as Error).message}`,
-      );
-    }
-  };
-  const ca = read(files.caFile, 'CA');
-  const cert = read(files.certFile, 'certificate');
-  const key = read(files.keyFile, 'key');
+  const pem = { ca: files.caFile, cert: files.certFile, key: files.keyFile };
   return {
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
+    ...readTlsFiles(pem, target.redactedUri),
     ...(files.serverName === undefined ? {} : { servername: files.serverName }),
     ...(files.rejectUnauthorized === undefined
       ? {}

@@ -9,6 +9,7 @@ export {
   type RequiredBinary,
   requireBinary,
 } from './binaries.js';
+export { combinedGlobalSetup, type GlobalSetup } from './global-setups.js';
 export { type LaunchOptions, launchProcess, ServerStartError, tailFile } from './launch.js';
 export {
   isProcessRunning,

@@ -41,6 +41,7 @@ export { withDeadline } from './deadline.js';
 export { ttlLeftMs } from './expiry.js';
 export { storageLocation } from './location.js';
 export { undecodablePayload } from './raw-hooks.js';
+export { readTlsFiles, type TlsFileContents, type TlsFilePaths } from './tls-files.js';
 export { type CommonUriOptions, mergeOptions, UriQuery } from './uri-query.js';
 export { type StoredVersion, versionMatches } from './version-check.js';
 export { windowTurnIds } from './windows.js';

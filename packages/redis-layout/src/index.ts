@@ -17,6 +17,7 @@ export { badCursor, type ScanPage, scanSingleServer } from './master-scan.js';
 export {
   type AclRefusal,
   aclRefusal,
+  LEAST_PRIVILEGE_COMMANDS,
   permissionError,
   RedisPermissionError,
   redisCallBound,

@@ -25,6 +25,28 @@ export class RedisPermissionError extends PermissionError {
   }
 }
 
+/**
+ * The commands a storage needs on db 0 without a connection name (plus its keys, `~<prefix>::*`):
+ * the least-privilege ACL of the layout, each needed by some method (the ACL tests take each away
+ * in turn). Add `select` for another db, `client|setname` with `?name=`, and on a cluster
+ * `cluster|slots` and `cluster|nodes` (plus `cluster|info` for ioredis).
+ */
+export const LEAST_PRIVILEGE_COMMANDS = Object.freeze([
+  'eval',
+  'evalsha',
+  'type',
+  'hmget',
+  'hgetall',
+  'hset',
+  'hdel',
+  'del',
+  'pexpire',
+  'persist',
+  'exists',
+  'unlink',
+  'scan',
+] as const);
+
 /** What the ACL refused, read from a reply's message; `undefined` when it is no ACL refusal. */
 export interface AclRefusal {
   /** The command refused, in ACL spelling; `undefined` for keys. */

@@ -1,26 +1,13 @@
 import { collect, dialog, randomId } from '@context-storage/core/conformance';
 import { RedisPermissionError } from '@context-storage/ioredis';
+import { LEAST_PRIVILEGE_COMMANDS } from '@context-storage/redis-layout';
 import { type RedisClusterServers, startCluster } from '@context-storage/redis-test-servers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADAPTERS, TEST_TIMEOUTS } from './matrix.js';
 
 // What a cluster adds to the least-privilege set of tls-acl.test.ts: each client reads the
 // topology, and a listing reads each master's own line of CLUSTER NODES.
-const STORAGE = [
-  'eval',
-  'evalsha',
-  'type',
-  'hmget',
-  'hgetall',
-  'hset',
-  'hdel',
-  'del',
-  'pexpire',
-  'persist',
-  'exists',
-  'unlink',
-  'scan',
-];
+const STORAGE = LEAST_PRIVILEGE_COMMANDS;
 const CLUSTER: Record<(typeof ADAPTERS)[number]['name'], readonly string[]> = {
   ioredis: ['cluster|slots', 'cluster|info', 'cluster|nodes'],
   'node-redis': ['cluster|slots', 'cluster|nodes'],

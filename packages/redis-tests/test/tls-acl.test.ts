@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CorruptDataError } from '@context-storage/core';
 import { collect, dialog, randomId } from '@context-storage/core/conformance';
 import { RedisPermissionError } from '@context-storage/ioredis';
-import { aclRefusal, WRITE_CONTEXT } from '@context-storage/redis-layout';
+import { aclRefusal, LEAST_PRIVILEGE_COMMANDS, WRITE_CONTEXT } from '@context-storage/redis-layout';
 import { type RedisTlsServer, startTls } from '@context-storage/redis-test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,21 +13,7 @@ import { ADAPTERS, type RedisStorage } from './matrix.js';
  * commands, each of which some method needs (every one is taken away in turn below). An operator
  * can copy this ACL; the READMEs quote it.
  */
-const COMMANDS = [
-  'eval',
-  'evalsha',
-  'type',
-  'hmget',
-  'hgetall',
-  'hset',
-  'hdel',
-  'del',
-  'pexpire',
-  'persist',
-  'exists',
-  'unlink',
-  'scan',
-] as const;
+const COMMANDS = LEAST_PRIVILEGE_COMMANDS;
 
 const PASSWORD = 'storage-secret';
 

@@ -15,6 +15,10 @@
 const MEMORY = 'packages/memory/src/memory-driver.ts';
 const STORAGE = 'packages/core/src/storage.ts';
 const STORED = 'packages/core/src/stored-context.ts';
+const OPTIONS = 'packages/core/src/storage-options.ts';
+const SERIALIZER = 'packages/core/src/serializer.ts';
+const VERSION = 'packages/core/src/adapter/version-check.ts';
+const WINDOWS = 'packages/core/src/adapter/windows.ts';
 const TURNS = 'packages/core/src/turn-map.ts';
 const CONTEXT = 'packages/core/src/context.ts';
 
@@ -47,6 +51,12 @@ const why = {
   redundantType:
     'Number.isSafeInteger / Number.isFinite already reject every value that is not a number',
   shortCircuit: 'the mutated operand is only evaluated when the stored entry exists',
+  newContextCheck:
+    'an expected version 0 matches only when nothing is stored, and core sends no ' +
+    'expectedCreatedAt with it: comparing the two undefined creation times also says yes',
+  settledTail:
+    'a task with no earlier task still queued starts a microtask later (a missing tail, or a ' +
+    'value that is no promise, settles at once): only its timing changes',
   coreNeverSends:
     'core never sends this write: an incremental write (replace: false) always carries the stored version, so it fails the check when nothing is stored, and creating or replacing always sends misc and frameworkData',
   extraPage: 'one more round trip, answered by an empty last page',
@@ -60,7 +70,7 @@ const why = {
   listCapability: 'memory declares listIds: true; the refusal of ids() runs only without it',
   casCapability:
     'memory declares crossInstanceCompareAndSet: true; the per-id write queue runs only without ' +
-    'it (keyv runs it)',
+    'it (keyv runs it), and queueing the writes of memory, each atomic, changes only when they run',
   untypedErrors:
     'memory throws only ContextStorageError subclasses, so wrapping other errors into a ' +
     'ConnectionError never happens with it',
@@ -142,30 +152,27 @@ export const EQUIVALENT = entries([
     ['EqualityOperator', 'left.byteLength === right.byteLength', 'left.byteLength !== right.byteLength'],
   ]],
   [why.undefinedKey, 'same', STORED, [
-    ['ConditionalExpression', 'ttlMs === undefined', 'false'],
     ['ConditionalExpression', 'mode.expectedVersion !== undefined', 'true'],
+    ['ConditionalExpression', 'expiresAt === undefined', 'false'],
   ]],
   [why.baselineWhileChanged, 'same', STORED, [
     ['ConditionalExpression', 'items.changed.get(turnId) === changed.get(turnId)', 'true'],
   ]],
-  [why.windowIds, 'same', STORED, [
+  [why.windowIds, 'same', WINDOWS, [
     ['ArrayDeclaration', '[]', '["Stryker was here"]', 'const ids: number[] = [];'],
   ]],
   [why.redundantType, 'same', STORED, [
     ['ConditionalExpression', "typeof value !== 'number'", 'false'],
   ]],
-  [why.mainExpiresAt, 'memory', STORED, [
-    ['ConditionalExpression', 'expiresAt === undefined', 'true'],
-    ['ConditionalExpression', 'expiresAt === undefined', 'false'],
-    ['EqualityOperator', 'expiresAt === undefined', 'expiresAt !== undefined'],
-    ['ObjectLiteral', '{ expiresAt }', '{}'],
-  ]],
   [why.allFields, 'memory', STORED, [
     ['ConditionalExpression', 'items === undefined', 'false'],
   ]],
-  [why.replaceKind, 'same', STORAGE, [
+  [why.replaceKind, 'same', STORED, [
     ['StringLiteral', "'replace'", '""', "{ kind: 'replace'"],
     ['ObjectLiteral', "{ kind: 'replace' }", '{}'],
+  ]],
+  [why.replaceKind, 'same', STORAGE, [
+    ['StringLiteral', "'replace'", '""', "context.version === 0 ? { kind: 'replace'"],
   ]],
   [why.oneOutcomePerWrite, 'same', STORAGE, [
     ['OptionalChaining', 'outcome?.ok', 'outcome.ok'],
@@ -180,33 +187,23 @@ export const EQUIVALENT = entries([
     ['ConditionalExpression', '!this.capabilities.listIds', 'false'],
     ['StringLiteral', "'list ids'", '""'],
   ]],
-  [why.ttlCapability, 'memory', STORAGE, [
-    ['ConditionalExpression', "typeof checked === 'number' && !this.capabilities.ttl", 'false'],
-    ['ConditionalExpression', "typeof checked === 'number'", 'true'],
-    ['EqualityOperator', "typeof checked === 'number'", "typeof checked !== 'number'"],
-    ['StringLiteral', "'number'", '""', 'typeof checked'],
-    ['BlockStatement', "{ throw new UnsupportedOperationError(this.name, 'expire contexts (ttlMs)'); }", '{}'],
+  [why.ttlCapability, 'memory', OPTIONS, [
+    ['ConditionalExpression', '!capabilities.ttl', 'false'],
     ['StringLiteral', "'expire contexts (ttlMs)'", '""'],
   ]],
   [why.untypedErrors, 'memory', STORAGE, [
-    ['BooleanLiteral', 'true', 'false', 'wrapErrors = true'],
     ['ConditionalExpression', 'isContextStorageError(error)', 'true'],
     ['StringLiteral', '`the ${this.name} backend failed: ${error instanceof Error ? error.message : String(error)}`', '``'],
     ['ObjectLiteral', '{ cause: error }', '{}'],
   ]],
   [why.casCapability, 'memory', STORAGE, [
-    ['BlockStatement', '{ const ids = [...new Set(writes.map((write) => write.id))]; ...', '{}'],
-    ['ArrayDeclaration', '[...new Set(writes.map((write) => write.id))]', '[]'],
-    ['ArrowFunction', '(write) => write.id', '() => undefined'],
-    ['ArrowFunction', '(id) => this.#writeTails.get(id) ?? []', '() => undefined'],
-    ['LogicalOperator', 'this.#writeTails.get(id) ?? []', 'this.#writeTails.get(id) && []'],
-    ['ArrayDeclaration', '[]', '["Stryker was here"]', 'this.#writeTails.get(id) ?? []'],
-    ['BlockStatement', '{ release = resolve; }', '{}'],
-    ['BlockStatement', '{ await Promise.all(previous); return await this.driver.write(writes); }', '{}'],
-    ['BlockStatement', '{ release(); for (const id of ids) ...', '{}'],
-    ['ConditionalExpression', 'this.#writeTails.get(id) === done', 'true'],
-    ['ConditionalExpression', 'this.#writeTails.get(id) === done', 'false'],
-    ['EqualityOperator', 'this.#writeTails.get(id) === done', 'this.#writeTails.get(id) !== done'],
+    ['ConditionalExpression', 'this.capabilities.crossInstanceCompareAndSet', 'true'],
+    ['ConditionalExpression', 'this.capabilities.crossInstanceCompareAndSet', 'false'],
+    ['ArrowFunction', '(entry) => entry.id', '() => undefined'],
+  ]],
+  [why.settledTail, 'same', SERIALIZER, [
+    ['ArrayDeclaration', '[]', '["Stryker was here"]', 'this.#tails.get(key) ?? []'],
+    ['ConditionalExpression', 'previous.length === 0', 'false'],
   ]],
   [why.generation, 'same', TURNS, [
     ['UpdateOperator', '++state.generation', '--state.generation'],
@@ -226,10 +223,13 @@ export const EQUIVALENT = entries([
   [why.undefinedKey, 'same', MEMORY, [
     ['ConditionalExpression', 'entry.expiresAt === undefined', 'false'],
   ]],
+  [why.shortCircuit, 'same', VERSION, [
+    ['OptionalChaining', 'stored?.createdAt', 'stored.createdAt'],
+  ]],
+  [why.newContextCheck, 'same', VERSION, [
+    ['ConditionalExpression', 'expected === 0', 'false'],
+  ]],
   [why.shortCircuit, 'same', MEMORY, [
-    ['ConditionalExpression', 'expected > 0', 'true'],
-    ['EqualityOperator', 'expected > 0', 'expected >= 0'],
-    ['OptionalChaining', 'entry?.createdAt', 'entry.createdAt'],
     ['OptionalChaining', 'entry?.misc', 'entry.misc'],
     ['OptionalChaining', 'entry?.frameworkData', 'entry.frameworkData'],
   ]],

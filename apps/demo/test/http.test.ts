@@ -1,3 +1,4 @@
+import { ConflictError } from '@context-storage/core';
 import { MemoryContextStorage, MemoryStore } from '@context-storage/memory';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, startDemo, startDemoOn } from './helpers.js';
@@ -148,5 +149,27 @@ describe('the demo over HTTP, on memory:// during an outage', () => {
     store.setAvailable(true);
     expect(await demo.call('GET', '/healthz')).toMatchObject({ status: 200 });
     expect((await demo.say('u', 'back')).body.context.currentTurnId).toBe(2);
+  });
+});
+
+describe('restart, for a writer still holding the old dialog', () => {
+  it('a save of the old dialog conflicts with the fresh one instead of merging into it', async () => {
+    const storage = new MemoryContextStorage();
+    const demo = await startDemo(storage);
+    await demo.say('u', 'hi');
+    await demo.say('u', 'Ada');
+    const old = await storage.getItem('u');
+    if (old === undefined) throw new Error('no context');
+    expect((await demo.say('u', 'restart')).body.context).toBeNull();
+    await demo.say('u', 'hello');
+    // The fresh dialog is at version 2 again, as the old one was: only its creation time differs.
+    expect((await demo.say('u', 'Bob')).body.context).toMatchObject({ version: 2 });
+    old.addTurn({ request: { text: 'late', at: 0 } });
+    await expect(storage.setItem('u', old)).rejects.toBeInstanceOf(ConflictError);
+    expect((await demo.read('u')).body.context).toMatchObject({
+      version: 2,
+      currentTurnId: 2,
+      misc: { name: 'Bob' },
+    });
   });
 });

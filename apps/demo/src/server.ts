@@ -42,9 +42,10 @@ type Answer = 'page' | [status: number, body: unknown];
  * nothing; `restart` deletes the stored context instead and answers `context: null`),
  * `GET /api/contexts/:id[?turns=N]` reads one with its latest N turns (default 5, at most 100),
  * `DELETE /api/contexts/:id` deletes it, `GET /api/contexts` counts them, `GET /healthz` probes
- * the storage (200 when it answers, 503 when not; one `contains` bounded to 1 s). Every refusal is a 4xx `{ error: { code, message } }` (400 bad
- * input, 404 unknown path, 405 wrong method, 408 a client slower than `options` allow, 413 too
- * large, 415 a body that is not JSON); storage failures answer 503 with the error's code.
+ * the storage (200 when it answers, 503 when not; one `contains` bounded to 1 s). Every refusal
+ * is a 4xx `{ error: { code, message } }` (400 bad input, 404 unknown path, 405 wrong method, 408
+ * a client slower than `options` allow, 413 too large, 415 a body that is not JSON); storage
+ * failures answer 503 with the error's code.
  * Throws `RangeError` when `options.headersTimeoutMs` exceeds `options.requestTimeoutMs`.
  */
 export function createDemoServer(

@@ -1,7 +1,7 @@
 import type { Context } from '@context-storage/core';
 
 /** Where the dialog stands: the label stored with each turn. */
-export type FlowNode = 'greeting' | 'ask-name' | 'ask-topic' | 'summary' | 'history';
+export type FlowNode = 'greeting' | 'ask-name' | 'ask-topic' | 'summary' | 'history' | 'restart';
 
 /** What the bot remembers about the user, kept in the context's `misc`. */
 export interface Memory {
@@ -22,10 +22,38 @@ export interface BotReply {
   node: FlowNode;
 }
 
+/** The words the bot treats as commands, with what each does: the page's greeting lists them. */
+export const COMMANDS = [
+  { command: 'history', does: 'shows your last messages' },
+  { command: 'restart', does: 'forgets everything and starts a fresh dialog' },
+] as const;
+
+/**
+ * What the page says before the first message: it is not a stored turn, so an empty dialog and a
+ * fresh one after `restart` start the same way.
+ */
+export const GREETING =
+  'Hello! I am a small bot whose memory is a stored context. Say anything to begin: I will ask ' +
+  'your name and a favourite topic, and remember them across reloads and restarts of the demo.';
+
+/** The answer to `restart`, given once the stored context is deleted. */
+export const RESTART_REPLY: BotReply = {
+  node: 'restart',
+  text: 'Starting over: I forgot your name, your topic and our turns. Say anything to begin.',
+};
+
+/**
+ * Whether `text` is the `restart` command. It is not a turn: the server deletes the stored
+ * context instead, so the next message opens a new dialog at turn 1.
+ */
+export function isRestart(text: string): boolean {
+  return text.trim().toLowerCase() === 'restart';
+}
+
 /**
  * Plays one turn of the scripted dialog: greeting, the user's name, a favourite topic, then a
- * summary; `history` shows the last turns, `restart` forgets everything. Adds the turn (request,
- * label, response) to `context` and remembers what the user said in `misc`.
+ * summary; `history` shows the last turns. Adds the turn (request, label, response) to `context`
+ * and remembers what the user said in `misc`. `restart` is not played here ({@link isRestart}).
  */
 export function playTurn(context: Context, text: string, now = Date.now()): BotReply {
   const memory = context.misc as Memory;
@@ -35,11 +63,7 @@ export function playTurn(context: Context, text: string, now = Date.now()): BotR
   const command = text.trim().toLowerCase();
 
   let reply: BotReply;
-  if (command === 'restart') {
-    delete memory.name;
-    delete memory.topic;
-    reply = { node: 'ask-name', text: "Let's start over. What is your name?" };
-  } else if (command === 'history') {
+  if (command === 'history') {
     const lines = context
       .latestTurns(6)
       .filter((turn) => turn.turnId !== turnId && turn.request !== undefined)

@@ -1,11 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import {
-  type Context,
-  type DBContextStorage,
-  isContextStorageError,
-  redactUri,
-} from '@context-storage/core';
-import { type BotReply, playTurn } from './flow.js';
+import { type DBContextStorage, isContextStorageError, redactUri } from '@context-storage/core';
+import { view, viewTurns } from './context-view.js';
+import { type BotReply, isRestart, playTurn, RESTART_REPLY } from './flow.js';
+import { probeHealth } from './health.js';
 import {
   checkHost,
   type DemoServerOptions,
@@ -19,6 +16,11 @@ import {
 import { CHAT_PAGE } from './page.js';
 
 export {
+  type ContextView,
+  DEFAULT_VIEW_TURNS,
+  MAX_VIEW_TURNS,
+} from './context-view.js';
+export {
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -31,39 +33,19 @@ export const MAX_MESSAGE_CHARS = 2_000;
 const USER_ID = /^[\w.:@-]{1,100}$/;
 const JSON_BODY = /^application\/json\s*(;|$)/i;
 
-/** What the chat page's context panel shows. */
-export interface ContextView {
-  id: string;
-  version: number;
-  currentTurnId: number;
-  misc: Record<string, unknown>;
-  latestTurns: { turnId: number; label?: unknown; request?: unknown; response?: unknown }[];
-  ttlLeftMs: number | null;
-  backend: string;
-}
-
-function view(context: Context, backend: string): ContextView {
-  return {
-    id: context.id,
-    version: context.version,
-    currentTurnId: context.currentTurnId,
-    misc: context.misc,
-    latestTurns: context.latestTurns(5),
-    ttlLeftMs: context.expiresAt === undefined ? null : Math.max(0, context.expiresAt - Date.now()),
-    backend,
-  };
-}
-
 /** What a route answers: the chat page, or a status and its JSON body. */
 type Answer = 'page' | [status: number, body: unknown];
 
 /**
  * The demo's HTTP server: the chat page at `/`, and a JSON API: `POST /api/messages`
  * `{ userId, text }` plays one turn (a version-checked `update`, so two messages at once lose
- * nothing), `GET /api/contexts/:id` reads one, `DELETE /api/contexts/:id` deletes it,
- * `GET /api/contexts` counts them. Every refusal is a 4xx `{ error: { code, message } }` (400 bad
- * input, 404 unknown path, 405 wrong method, 408 a client slower than `options` allow, 413 too
- * large, 415 a body that is not JSON); storage failures answer 503 with the error's code.
+ * nothing; `restart` deletes the stored context instead and answers `context: null`),
+ * `GET /api/contexts/:id[?turns=N]` reads one with its latest N turns (default 5, at most 100),
+ * `DELETE /api/contexts/:id` deletes it, `GET /api/contexts` counts them, `GET /healthz` probes
+ * the storage (200 when it answers, 503 when not; one `contains` bounded to 1 s). Every refusal
+ * is a 4xx `{ error: { code, message } }` (400 bad input, 404 unknown path, 405 wrong method, 408
+ * a client slower than `options` allow, 413 too large, 415 a body that is not JSON); storage
+ * failures answer 503 with the error's code.
  * Throws `RangeError` when `options.headersTimeoutMs` exceeds `options.requestTimeoutMs`.
  */
 export function createDemoServer(
@@ -75,10 +57,15 @@ export function createDemoServer(
   const routes = async (request: IncomingMessage): Promise<Answer> => {
     checkHost(request);
     const method = request.method ?? '';
-    const path = targetPath(request.url ?? '/');
+    const { path, query } = requestTarget(request.url ?? '/');
     if (path === '/' || path === '/index.html') {
       allow(method, path, ['GET', 'HEAD']);
       return 'page';
+    }
+    if (path === '/healthz') {
+      allow(method, path, ['GET', 'HEAD']);
+      const health = await probeHealth(storage, backend);
+      return [health.status === 'ok' ? 200 : 503, health];
     }
     if (path === '/api/messages') {
       allow(method, path, ['POST']);
@@ -90,6 +77,12 @@ export function createDemoServer(
         );
       }
       const { userId, text } = parseMessage(await readBody(request));
+      if (isRestart(text)) {
+        // A fresh dialog is no stored context at all: the next message creates one at version 1,
+        // turn 1, with a new creation time, so a writer still holding the old dialog conflicts.
+        await storage.delItem(userId);
+        return [200, { reply: RESTART_REPLY, context: null }];
+      }
       let reply: BotReply | undefined;
       const context = await storage.update(
         userId,
@@ -109,9 +102,10 @@ export function createDemoServer(
       allow(method, path, ['GET', 'HEAD', 'DELETE']);
       const id = checkUserId(decodeSegment(contextId));
       if (method === 'DELETE') return [200, { deleted: await storage.delItem(id) }];
-      const context = await storage.getItem(id, { latest: 5 });
+      const turns = viewTurns(query);
+      const context = await storage.getItem(id, { latest: turns });
       if (context === undefined) throw new HttpError(404, 'NOT_FOUND', `no context for ${id}`);
-      return [200, { context: view(context, backend) }];
+      return [200, { context: view(context, backend, turns) }];
     }
     throw new HttpError(404, 'NOT_FOUND', `no route for ${method} ${path}`);
   };
@@ -147,15 +141,20 @@ export function createDemoServer(
 }
 
 /**
- * The path of a request target. An origin-form target (`/a/b?q`) is taken as sent: `//x` stays a
- * path (a URL parser would read `x` as a host) and `..` is not resolved. An absolute-form target
- * (`http://host/a`) keeps its path; `OPTIONS *` keeps `*`.
+ * The path and query of a request target. An origin-form target (`/a/b?q`) is taken as sent:
+ * `//x` stays a path (a URL parser would read `x` as a host) and `..` is not resolved. An
+ * absolute-form target (`http://host/a?q`) keeps its path and query; `OPTIONS *` keeps `*`.
  */
-function targetPath(target: string): string {
-  if (target.startsWith('/')) return target.split('?', 1)[0] ?? target;
-  if (target === '*') return target;
+function requestTarget(target: string): { path: string; query: URLSearchParams } {
+  if (target.startsWith('/')) {
+    const mark = target.indexOf('?');
+    if (mark < 0) return { path: target, query: new URLSearchParams() };
+    return { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  }
+  if (target === '*') return { path: target, query: new URLSearchParams() };
   try {
-    return new URL(target).pathname;
+    const url = new URL(target);
+    return { path: url.pathname, query: url.searchParams };
   } catch {
     throw new HttpError(400, 'BAD_PATH', 'the request target is neither a path nor a URL');
   }

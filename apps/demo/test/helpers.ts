@@ -16,6 +16,38 @@ import { createDemoServer, type DemoServerOptions } from '../src/server.js';
 /** The built entry point (turbo builds the demo before its tests). */
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
+/** What a finished `node dist/main.js` process left. */
+export interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/main.js ...args` to its end (killed, and failing the test, after 20 s). */
+export function runDemo(args: string[]): Promise<DemoRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    // A process that does not end by itself holds something open (a storage left unclosed).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the demo did not end within 20 s:\n${stdout}${stderr}`));
+    }, 20_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** A JSON answer of the demo. */
 export interface Answer {
   status: number;
@@ -129,11 +161,15 @@ afterEach(async () => {
 });
 
 /**
- * Starts `node dist/main.js --storage uri --port 0` and waits for the line with its URL (30 s at
- * most). The process is killed after the test if it is still running.
+ * Starts `node dist/main.js --storage uri --port 0 ...args` and waits for the line with its URL
+ * (30 s at most). The process is killed after the test if it is still running.
  */
-export async function spawnDemo(uri: string, env: NodeJS.ProcessEnv = {}): Promise<DemoProcess> {
-  const child = spawn(process.execPath, [MAIN, '--storage', uri, '--port', '0'], {
+export async function spawnDemo(
+  uri: string,
+  env: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): Promise<DemoProcess> {
+  const child = spawn(process.execPath, [MAIN, '--storage', uri, '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -146,7 +182,7 @@ export async function spawnDemo(uri: string, env: NodeJS.ProcessEnv = {}): Promi
     const timer = setTimeout(() => reject(new Error(`no URL after 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+      const url = /listening on (http:\/\/\S+:\d+)\//.exec(output)?.[1];
       if (url !== undefined) {
         clearTimeout(timer);
         resolve(url);

@@ -1,3 +1,4 @@
+import { ConflictError } from '@context-storage/core';
 import { MemoryContextStorage, MemoryStore } from '@context-storage/memory';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, startDemo, startDemoOn } from './helpers.js';
@@ -23,6 +24,61 @@ describe.each(BACKENDS)('the demo over HTTP, on $name', (backend) => {
     expect((await demo.call('DELETE', '/api/contexts/ada')).body.deleted).toBe(true);
     expect((await demo.read('ada')).status).toBe(404);
     expect((await demo.call('GET', '/api/contexts')).body.count).toBe(0);
+  });
+
+  it('restart deletes the stored context: the next message opens a new dialog at turn 1', async () => {
+    const demo = await startDemoOn(backend);
+    for (const text of ['hi', 'Ada', 'chess'])
+      expect((await demo.say('ada', text)).status).toBe(200);
+    const before = (await demo.read('ada')).body.context;
+    const restart = await demo.say('ada', '  Restart ');
+    expect(restart).toMatchObject({
+      status: 200,
+      body: { reply: { node: 'restart' }, context: null },
+    });
+    expect((await demo.read('ada')).status).toBe(404);
+    // Not taken as a name: the fresh dialog greets first, as on a first visit.
+    const first = await demo.say('ada', 'hello');
+    expect(first.body.reply).toMatchObject({ node: 'ask-name' });
+    expect(first.body.context).toMatchObject({
+      version: 1,
+      currentTurnId: 1,
+      misc: { messages: 1 },
+    });
+    expect(first.body.context.createdAt).toBeGreaterThanOrEqual(before.createdAt);
+    expect(first.body.context.latestTurns.map((turn: { turnId: number }) => turn.turnId)).toEqual([
+      1,
+    ]);
+    expect((await demo.say('ada', 'Bob')).body.reply.text).toMatch(/Nice to meet you, Bob/);
+    // restart on a user with no dialog is no error.
+    expect((await demo.say('nobody-yet', 'restart')).body).toMatchObject({ context: null });
+  });
+
+  it('reads the latest N turns, requests and responses, with ?turns=N', async () => {
+    const demo = await startDemoOn(backend);
+    for (const text of ['hi', 'Ada', 'chess', 'go']) await demo.say('ada', text);
+    const two = (await demo.call('GET', '/api/contexts/ada?turns=2')).body.context;
+    expect(two.latestTurns).toEqual([
+      expect.objectContaining({ turnId: 3, request: expect.objectContaining({ text: 'chess' }) }),
+      expect.objectContaining({ turnId: 4, request: expect.objectContaining({ text: 'go' }) }),
+    ]);
+    expect(two.latestTurns[0].response.text).toMatch(/Ada likes chess/);
+    const all = (await demo.call('GET', '/api/contexts/ada?turns=100&x=%')).body.context;
+    expect(all.latestTurns.map((turn: { turnId: number }) => turn.turnId)).toEqual([1, 2, 3, 4]);
+    for (const bad of ['0', '101', 'abc', '2.5', '']) {
+      expect(await demo.call('GET', `/api/contexts/ada?turns=${bad}`)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'BAD_QUERY' } },
+      });
+    }
+  });
+
+  it('GET /healthz answers 200 when the storage answers', async () => {
+    const demo = await startDemoOn(backend);
+    const health = await demo.call('GET', '/healthz');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(health.body.backend).toMatch(/^(memory|redis|postgres|pglite):\/\//);
+    expect(health.body.probeMs).toBeLessThan(1_000);
   });
 
   it('shows the backend with its password redacted and the TTL left', async () => {
@@ -86,7 +142,34 @@ describe('the demo over HTTP, on memory:// during an outage', () => {
       body: { error: { code: 'CONNECTION' } },
     });
     expect(await demo.read('u')).toMatchObject({ status: 503 });
+    expect(await demo.call('GET', '/healthz')).toMatchObject({
+      status: 503,
+      body: { status: 'degraded', error: { code: 'CONNECTION' } },
+    });
     store.setAvailable(true);
+    expect(await demo.call('GET', '/healthz')).toMatchObject({ status: 200 });
     expect((await demo.say('u', 'back')).body.context.currentTurnId).toBe(2);
+  });
+});
+
+describe('restart, for a writer still holding the old dialog', () => {
+  it('a save of the old dialog conflicts with the fresh one instead of merging into it', async () => {
+    const storage = new MemoryContextStorage();
+    const demo = await startDemo(storage);
+    await demo.say('u', 'hi');
+    await demo.say('u', 'Ada');
+    const old = await storage.getItem('u');
+    if (old === undefined) throw new Error('no context');
+    expect((await demo.say('u', 'restart')).body.context).toBeNull();
+    await demo.say('u', 'hello');
+    // The fresh dialog is at version 2 again, as the old one was: only its creation time differs.
+    expect((await demo.say('u', 'Bob')).body.context).toMatchObject({ version: 2 });
+    old.addTurn({ request: { text: 'late', at: 0 } });
+    await expect(storage.setItem('u', old)).rejects.toBeInstanceOf(ConflictError);
+    expect((await demo.read('u')).body.context).toMatchObject({
+      version: 2,
+      currentTurnId: 2,
+      misc: { name: 'Bob' },
+    });
   });
 });

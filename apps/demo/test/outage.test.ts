@@ -29,6 +29,11 @@ async function expectDown(demo: DemoProcess): Promise<void> {
   });
   expect(await demo.read('u')).toMatchObject({ status: 503 });
   expect(Date.now() - started).toBeLessThan(5_000);
+  // The health probe says so within its own 1 s bound.
+  const health = await demo.call('GET', '/healthz');
+  expect(health).toMatchObject({ status: 503, body: { status: 'degraded' } });
+  expect(['CONNECTION', 'TIMEOUT']).toContain(health.body.error.code);
+  expect(health.body.probeMs).toBeLessThan(1_500);
   // The page still loads and the process is still up.
   expect((await fetch(`${demo.base}/`)).status).toBe(200);
   expect(demo.child.exitCode).toBeNull();

@@ -1,24 +1,6 @@
-import { spawn } from 'node:child_process';
 import { redisCli } from '@context-storage/redis-test-servers';
 import { describe, expect, inject, it } from 'vitest';
-import { MAIN, pgliteDir, postgresUri, redisUri, spawnDemo } from './helpers.js';
-
-/** Runs `node dist/main.js ...args` to its end. */
-function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { pgliteDir, postgresUri, redisUri, runDemo, spawnDemo } from './helpers.js';
 
 /** The shared backends two demo processes can run on at once. */
 const SHARED = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Context } from '../context.js';
 import { DEFAULT_LATEST } from '../storage-options.js';
-import { dialog, loadedTurnIds, loadFull, randomId, saveDialog, sleep } from './fixtures.js';
+import { dialog, found, loadedTurnIds, loadFull, randomId, saveDialog, sleep } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 const range = (from: number, to: number) =>
@@ -15,44 +15,57 @@ export const partial: TestGroup = ({ test }) => {
     await saveDialog(storage, id, 20);
 
     const byDefault = await storage.getItem(id);
-    assert.ok(byDefault);
+    assert.ok(byDefault, `getItem('${id}') after setItem finds it`);
     const latest = range(21 - DEFAULT_LATEST, 20);
-    assert.deepEqual(loadedTurnIds(byDefault), {
-      labels: latest,
-      requests: latest,
-      responses: latest,
-    });
-    assert.equal(byDefault.currentTurnId, 20);
+    assert.deepEqual(
+      loadedTurnIds(byDefault),
+      { labels: latest, requests: latest, responses: latest },
+      `getItem of 20 turns with no options loads the default latest ${DEFAULT_LATEST} of each field`,
+    );
+    assert.equal(byDefault.currentTurnId, 20, 'getItem of 20 turns returns currentTurnId 20');
 
     const mixed = await storage.getItem(id, {
       latest: { labels: 1, requests: 'all', responses: 0 },
     });
-    assert.ok(mixed);
-    assert.deepEqual(loadedTurnIds(mixed), { labels: [20], requests: range(1, 20), responses: [] });
+    assert.ok(mixed, `getItem('${id}') with mixed windows finds it`);
+    assert.deepEqual(
+      loadedTurnIds(mixed),
+      { labels: [20], requests: range(1, 20), responses: [] },
+      "getItem with latest: { labels: 1, requests: 'all', responses: 0 } loads those windows",
+    );
     // As JavaScript callers write it (TypeScript's exactOptionalPropertyTypes refuses it).
     const partly = await storage.getItem(id, {
       latest: { labels: 1, requests: undefined } as unknown as { labels: number },
     });
     assert.deepEqual(
-      loadedTurnIds(partly!),
+      loadedTurnIds(found(partly, `getItem('${id}')`)),
       { labels: [20], requests: latest, responses: latest },
-      'a field whose window is given as undefined must load the default window',
+      'getItem with latest: { labels: 1, requests: undefined } loads the default window of requests',
     );
 
     const configured = await open({ latest: 5 });
     await saveDialog(configured, id, 8);
     const five = await configured.getItem(id);
-    assert.deepEqual(five?.requests.keys(), range(4, 8));
+    assert.deepEqual(
+      five?.requests.keys(),
+      range(4, 8),
+      'getItem of a storage opened with latest: 5 loads the latest 5 requests',
+    );
     assert.deepEqual(
       five?.latestTurns(2).map((turn) => turn.turnId),
       [7, 8],
+      'latestTurns(2) of 8 turns returns turns 7 and 8',
     );
-    assert.deepEqual(five?.latestTurns(2)[1], {
-      turnId: 8,
-      label: ['flow', 'node8'],
-      request: { text: `request 8 of ${id}` },
-      response: { text: 'response 8' },
-    });
+    assert.deepEqual(
+      five?.latestTurns(2)[1],
+      {
+        turnId: 8,
+        label: ['flow', 'node8'],
+        request: { text: `request 8 of ${id}` },
+        response: { text: 'response 8' },
+      },
+      'latestTurns(2) returns turn 8 with its label, request and response',
+    );
   });
 
   test('getItems loads the latest turns of each context by its own current turn', async ({
@@ -65,16 +78,16 @@ export const partial: TestGroup = ({ test }) => {
     const [none, nine, two] = await storage.getItems([missing, long, short], {
       latest: { labels: 'all', requests: 2, responses: 0 },
     });
-    assert.equal(none, undefined);
-    assert.deepEqual(loadedTurnIds(nine!), {
-      labels: range(1, 9),
-      requests: [8, 9],
-      responses: [],
-    });
+    assert.equal(none, undefined, `getItems answers undefined for the missing '${missing}'`);
     assert.deepEqual(
-      loadedTurnIds(two!),
+      loadedTurnIds(found(nine, `getItems([..., '${long}', ...])[1]`)),
+      { labels: range(1, 9), requests: [8, 9], responses: [] },
+      "getItems with latest: { labels: 'all', requests: 2, responses: 0 } loads those windows of a 9-turn context",
+    );
+    assert.deepEqual(
+      loadedTurnIds(found(two, `getItems([..., '${short}'])[2]`)),
       { labels: [1, 2], requests: [1, 2], responses: [] },
-      'in one getItems with a 9-turn context, a 2-turn context must load its own latest 2 requests',
+      'in one getItems with a 9-turn context, a 2-turn context loads its own latest 2 requests',
     );
   });
 
@@ -87,17 +100,33 @@ export const partial: TestGroup = ({ test }) => {
     context.addTurn({ request: 'bye', response: 'see you' });
     await storage.setItem(id, context);
     const reaching = await storage.getItem(id, { latest: 3 });
-    assert.equal(reaching?.responses.get(0), 'welcome', 'latest: 3 at turn 2 must load turn 0');
+    assert.equal(
+      reaching?.responses.get(0),
+      'welcome',
+      'getItem with latest: 3 at turn 2 loads responses[0]',
+    );
     const beyond = await storage.getItem(id, { latest: 50 });
-    assert.deepEqual(beyond?.responses.keys(), [0, 1, 2], 'latest: 50 at turn 2 must load turn 0');
-    const all = await storage.getItem(id, { latest: 'all' });
-    assert.deepEqual(all?.responses.keys(), [0, 1, 2], "latest: 'all' must load turn 0");
-    const short = await storage.getItem(id, { latest: 2 });
-    assert.deepEqual(short?.responses.keys(), [1, 2]);
     assert.deepEqual(
-      [...(await short!.responses.fetchAll()).keys()],
+      beyond?.responses.keys(),
       [0, 1, 2],
-      'fetchAll must load turn 0',
+      'getItem with latest: 50 at turn 2 loads responses 0 to 2',
+    );
+    const all = await storage.getItem(id, { latest: 'all' });
+    assert.deepEqual(
+      all?.responses.keys(),
+      [0, 1, 2],
+      "getItem with latest: 'all' loads responses 0 to 2",
+    );
+    const short = found(await storage.getItem(id, { latest: 2 }), `getItem('${id}')`);
+    assert.deepEqual(
+      short.responses.keys(),
+      [1, 2],
+      'getItem with latest: 2 at turn 2 loads responses 1 and 2',
+    );
+    assert.deepEqual(
+      [...(await short.responses.fetchAll()).keys()],
+      [0, 1, 2],
+      'responses.fetchAll() returns responses 0 to 2, turn 0 included',
     );
   });
 
@@ -106,12 +135,28 @@ export const partial: TestGroup = ({ test }) => {
     const id = randomId();
     await saveDialog(storage, id, 30);
     const context = await storage.getItem(id, { latest: 2 });
-    assert.ok(context);
-    assert.equal(context.requests.get(3), undefined, 'not loaded yet');
-    assert.deepEqual(await context.requests.fetch(3), { text: `request 3 of ${id}` });
-    assert.equal(await context.requests.fetch(99), undefined);
+    assert.ok(context, `getItem('${id}') with latest: 2 finds it`);
+    assert.equal(
+      context.requests.get(3),
+      undefined,
+      'getItem with latest: 2 of 30 turns does not load requests[3]',
+    );
+    assert.deepEqual(
+      await context.requests.fetch(3),
+      { text: `request 3 of ${id}` },
+      'requests.fetch(3) of a turn outside the window returns the stored item',
+    );
+    assert.equal(
+      await context.requests.fetch(99),
+      undefined,
+      'requests.fetch(99) of a turn never stored returns undefined',
+    );
     const some = await context.labels.fetchMany([1, 2, 29, 77]);
-    assert.deepEqual([...some.keys()], [1, 2, 29]);
+    assert.deepEqual(
+      [...some.keys()],
+      [1, 2, 29],
+      'labels.fetchMany([1, 2, 29, 77]) of 30 turns returns labels 1, 2 and 29',
+    );
     const turns = await context.fetchTurns([10, 11, 500]);
     assert.deepEqual(
       turns.map((turn) => [turn.turnId, turn.response]),
@@ -119,8 +164,13 @@ export const partial: TestGroup = ({ test }) => {
         [10, { text: 'response 10' }],
         [11, { text: 'response 11' }],
       ],
+      'fetchTurns([10, 11, 500]) of 30 turns returns turns 10 and 11',
     );
-    assert.equal((await context.responses.fetchAll()).size, 30);
+    assert.equal(
+      (await context.responses.fetchAll()).size,
+      30,
+      'responses.fetchAll() of 30 turns returns 30 responses',
+    );
   });
 
   test('deleted items leave gaps, in windows and on demand', async ({ open }) => {
@@ -128,22 +178,40 @@ export const partial: TestGroup = ({ test }) => {
     const id = randomId();
     await saveDialog(storage, id, 10);
     const context = await storage.getItem(id, { latest: 'all' });
-    assert.ok(context);
+    assert.ok(context, `getItem('${id}') after setItem finds it`);
     context.requests.delete(9);
     context.requests.delete(2);
     context.labels.delete(10);
     await storage.setItem(id, context);
 
+    const after = 'after setItem deleting requests[2], requests[9] and labels[10]';
     const windowed = await storage.getItem(id, { latest: 3 });
-    assert.deepEqual(windowed?.requests.keys(), [8, 10]);
-    assert.deepEqual(windowed?.labels.keys(), [8, 9]);
-    assert.equal(await windowed?.requests.fetch(2), undefined);
+    assert.deepEqual(
+      windowed?.requests.keys(),
+      [8, 10],
+      `${after}, getItem with latest: 3 loads requests 8 and 10`,
+    );
+    assert.deepEqual(
+      windowed?.labels.keys(),
+      [8, 9],
+      `${after}, getItem with latest: 3 loads labels 8 and 9`,
+    );
+    assert.equal(
+      await windowed?.requests.fetch(2),
+      undefined,
+      `${after}, requests.fetch(2) returns undefined`,
+    );
     assert.deepEqual(
       (await windowed?.fetchTurns([9]))?.map((turn) => Object.keys(turn).sort()),
       [['label', 'response', 'turnId']],
+      `${after}, fetchTurns([9]) returns turn 9 without a request`,
     );
     const full = await loadFull(storage, id);
-    assert.deepEqual(full.requests.keys(), [1, 3, 4, 5, 6, 7, 8, 10]);
+    assert.deepEqual(
+      full.requests.keys(),
+      [1, 3, 4, 5, 6, 7, 8, 10],
+      `${after}, getItem with latest: 'all' loads every request but 2 and 9`,
+    );
   });
 
   test('a partial save writes its changes and leaves unloaded turns intact', async ({ open }) => {
@@ -151,36 +219,61 @@ export const partial: TestGroup = ({ test }) => {
     const id = randomId();
     await saveDialog(storage, id, 40, { step: 'start' });
     const context = await storage.getItem(id, { latest: 2 });
-    assert.ok(context);
+    assert.ok(context, `getItem('${id}') with latest: 2 finds it`);
     const savedAt = context.updatedAt;
     await sleep(5); // a later updatedAt
     context.misc.step = 'middle';
     context.responses.set(40, { text: 'edited' });
     context.requests.delete(5); // never loaded: deleted blind
     const turn = context.addTurn({ request: 'new', label: ['flow', 'end'], response: 'bye' });
-    assert.equal(turn, 41);
+    assert.equal(turn, 41, 'addTurn() after 40 turns returns turn id 41');
     await storage.setItem(id, context);
-    assert.equal(context.version, 2);
+    assert.equal(context.version, 2, 'after a partial setItem, context.version is 2');
 
     const full = await loadFull(storage, id);
+    const after = 'after a partial setItem of a context loaded with latest: 2 of 40 turns';
     assert.ok(
       full.updatedAt > savedAt,
-      `an incremental save must set updatedAt: still ${full.updatedAt}, as saved before`,
+      `${after}, updatedAt is still ${full.updatedAt}, as saved before: it must be set anew`,
     );
-    assert.equal(full.updatedAt, context.updatedAt);
-    assert.equal(full.currentTurnId, 41);
-    assert.deepEqual(full.misc, { step: 'middle' });
-    assert.deepEqual(full.requests.keys(), [...range(1, 4), ...range(6, 41)]);
-    assert.deepEqual(full.responses.get(40), { text: 'edited' });
-    assert.deepEqual(full.responses.get(39), { text: 'response 39' });
-    assert.deepEqual(full.labels.get(1), ['flow', 'node1']);
-    assert.equal(full.requests.get(41), 'new');
+    assert.equal(
+      full.updatedAt,
+      context.updatedAt,
+      `${after}, getItem returns the updatedAt the context was given`,
+    );
+    assert.equal(full.currentTurnId, 41, `${after}, currentTurnId is 41`);
+    assert.deepEqual(full.misc, { step: 'middle' }, `${after}, getItem returns the new misc`);
+    assert.deepEqual(
+      full.requests.keys(),
+      [...range(1, 4), ...range(6, 41)],
+      `${after} that deleted requests[5] blind, every other request 1 to 41 is stored`,
+    );
+    assert.deepEqual(
+      full.responses.get(40),
+      { text: 'edited' },
+      `${after}, the edited responses[40] is stored`,
+    );
+    assert.deepEqual(
+      full.responses.get(39),
+      { text: 'response 39' },
+      `${after}, the unloaded responses[39] is intact`,
+    );
+    assert.deepEqual(
+      full.labels.get(1),
+      ['flow', 'node1'],
+      `${after}, the unloaded labels[1] is intact`,
+    );
+    assert.equal(full.requests.get(41), 'new', `${after}, the added requests[41] is stored`);
     assert.deepEqual(
       await context.requests.fetch(3),
       { text: `request 3 of ${id}` },
-      'after an incremental save, a turn the context never loaded must still be fetched',
+      `${after}, requests.fetch(3) of a turn it never loaded returns the stored item`,
     );
-    assert.equal(await context.requests.fetch(5), undefined);
+    assert.equal(
+      await context.requests.fetch(5),
+      undefined,
+      `${after}, requests.fetch(5) of the turn it deleted returns undefined`,
+    );
   });
 
   test('turns come back in turn order, whatever order they were set in', async ({ open }) => {
@@ -188,26 +281,44 @@ export const partial: TestGroup = ({ test }) => {
     const id = randomId();
     const context = new Context(id);
     for (const turnId of [5, 2, 9, 1]) context.requests.set(turnId, `request ${turnId}`);
-    assert.equal(context.currentTurnId, 9, 'setting requests[9] on a new context must advance it');
+    assert.equal(
+      context.currentTurnId,
+      9,
+      'requests.set(9) on a new context advances currentTurnId to 9',
+    );
     context.labels.set(3, 'three');
     await storage.setItem(id, context);
     const loaded = await loadFull(storage, id);
-    assert.equal(loaded.currentTurnId, 9);
-    assert.deepEqual(loaded.requests.keys(), [1, 2, 5, 9], 'keys() must be in turn order');
+    const after = 'after setItem of requests set in the order 5, 2, 9, 1';
+    assert.equal(loaded.currentTurnId, 9, `${after}, getItem returns currentTurnId 9`);
+    assert.deepEqual(
+      loaded.requests.keys(),
+      [1, 2, 5, 9],
+      `${after}, requests.keys() is in turn order`,
+    );
     assert.deepEqual(
       loaded.requests.entries().map(([turnId]) => turnId),
       [1, 2, 5, 9],
+      `${after}, requests.entries() is in turn order`,
     );
-    assert.deepEqual(loaded.requests.latest(2), [
-      [5, 'request 5'],
-      [9, 'request 9'],
-    ]);
-    assert.deepEqual(loaded.requests.latest(1), [[9, 'request 9']]);
-    assert.deepEqual(loaded.requests.latest(0), []);
+    assert.deepEqual(
+      loaded.requests.latest(2),
+      [
+        [5, 'request 5'],
+        [9, 'request 9'],
+      ],
+      `${after}, requests.latest(2) returns turns 5 and 9`,
+    );
+    assert.deepEqual(
+      loaded.requests.latest(1),
+      [[9, 'request 9']],
+      `${after}, requests.latest(1) returns turn 9`,
+    );
+    assert.deepEqual(loaded.requests.latest(0), [], `${after}, requests.latest(0) returns []`);
     assert.deepEqual(
       (await loaded.fetchTurns([9, 3, 1])).map((turn) => turn.turnId),
       [1, 3, 9],
-      'fetchTurns must answer in turn order',
+      `${after}, fetchTurns([9, 3, 1]) answers in turn order`,
     );
   });
 
@@ -217,16 +328,33 @@ export const partial: TestGroup = ({ test }) => {
     const context = dialog(id, 2, { kept: 'misc' });
     context.frameworkData = { engine: { node: 'start', stack: [1, 2] } };
     await storage.setItem(id, context);
-    const loaded = await storage.getItem(id);
-    loaded!.addTurn({ request: 'only a turn' });
-    await storage.setItem(id, loaded!);
+    const loaded = found(await storage.getItem(id), `getItem('${id}')`);
+    loaded.addTurn({ request: 'only a turn' });
+    await storage.setItem(id, loaded);
     const again = await loadFull(storage, id);
-    assert.deepEqual(again.frameworkData, { engine: { node: 'start', stack: [1, 2] } });
-    assert.deepEqual(again.misc, { kept: 'misc' });
+    const after = 'after a setItem that only added a turn';
+    assert.deepEqual(
+      again.frameworkData,
+      { engine: { node: 'start', stack: [1, 2] } },
+      `${after}, getItem returns the frameworkData saved before`,
+    );
+    assert.deepEqual(
+      again.misc,
+      { kept: 'misc' },
+      `${after}, getItem returns the misc saved before`,
+    );
     Object.assign(again.frameworkData, { engine: { node: 'next' } });
     await storage.setItem(id, again);
-    assert.deepEqual((await loadFull(storage, id)).frameworkData, { engine: { node: 'next' } });
-    assert.deepEqual((await loadFull(storage, id)).misc, { kept: 'misc' });
+    assert.deepEqual(
+      (await loadFull(storage, id)).frameworkData,
+      { engine: { node: 'next' } },
+      'after a setItem that only changed frameworkData, getItem returns the new frameworkData',
+    );
+    assert.deepEqual(
+      (await loadFull(storage, id)).misc,
+      { kept: 'misc' },
+      'after a setItem that only changed frameworkData, getItem returns the misc saved before',
+    );
   });
 
   test('fetching turns of a context deleted meanwhile finds nothing, without error', async ({
@@ -235,11 +363,24 @@ export const partial: TestGroup = ({ test }) => {
     const storage = await open();
     const id = randomId();
     await saveDialog(storage, id, 5);
-    const context = await storage.getItem(id, { latest: 1 });
+    const context = found(await storage.getItem(id, { latest: 1 }), `getItem('${id}')`);
     await storage.delItem(id);
-    assert.equal(await context!.requests.fetch(2), undefined);
-    assert.deepEqual(await context!.fetchTurns([1, 3]), []);
-    assert.deepEqual([...(await context!.labels.fetchAll()).keys()], [5]);
+    const after = `after delItem('${id}') of a loaded context`;
+    assert.equal(
+      await context.requests.fetch(2),
+      undefined,
+      `${after}, its requests.fetch(2) returns undefined`,
+    );
+    assert.deepEqual(
+      await context.fetchTurns([1, 3]),
+      [],
+      `${after}, its fetchTurns([1, 3]) returns []`,
+    );
+    assert.deepEqual(
+      [...(await context.labels.fetchAll()).keys()],
+      [5],
+      `${after}, its labels.fetchAll() returns only the loaded labels[5]`,
+    );
   });
 
   test('an item mutated in place after load is saved', async ({ open }) => {
@@ -247,13 +388,21 @@ export const partial: TestGroup = ({ test }) => {
     const id = randomId();
     await saveDialog(storage, id, 3, { profile: { name: 'Ada' } });
     const context = await storage.getItem(id);
-    assert.ok(context);
+    assert.ok(context, `getItem('${id}') after setItem finds it`);
     (context.requests.get(3) as { text: string }).text = 'edited in place';
     (context.misc.profile as { name: string }).name = 'Grace';
     await storage.setItem(id, context);
     const full = await loadFull(storage, id);
-    assert.deepEqual(full.requests.get(3), { text: 'edited in place' });
-    assert.deepEqual(full.misc, { profile: { name: 'Grace' } });
+    assert.deepEqual(
+      full.requests.get(3),
+      { text: 'edited in place' },
+      'after setItem of requests[3] mutated in place, getItem returns the mutation',
+    );
+    assert.deepEqual(
+      full.misc,
+      { profile: { name: 'Grace' } },
+      'after setItem of misc mutated in place, getItem returns the mutation',
+    );
 
     // What a save wrote is what later in-place changes are compared with.
     const item = { text: 'second version' };
@@ -275,10 +424,18 @@ export const partial: TestGroup = ({ test }) => {
     for (let round = 2; round <= 6; round++) {
       context.addTurn({ request: `round ${round}` });
       await storage.setItem(id, context);
-      assert.equal(context.version, round);
+      assert.equal(
+        context.version,
+        round,
+        `setItem number ${round} of one context makes version ${round}`,
+      );
     }
     const full = await loadFull(storage, id);
-    assert.equal(full.version, 6);
-    assert.deepEqual(full.requests.keys(), range(1, 6));
+    assert.equal(full.version, 6, 'after 6 setItem of one context, getItem returns version 6');
+    assert.deepEqual(
+      full.requests.keys(),
+      range(1, 6),
+      'after 6 setItem of one context each adding a turn, getItem holds turns 1 to 6',
+    );
   });
 };

@@ -210,7 +210,7 @@ export const basics: TestGroup = ({ test }) => {
     assert.notEqual(
       source.location,
       target.location,
-      'two storages opened by the factory have two locations',
+      'two storages opened by the factory have two different storage.location values',
     );
     const id = randomId();
     await saveDialog(source, id, 3, { step: 1 });
@@ -255,13 +255,13 @@ export const basics: TestGroup = ({ test }) => {
     assert.equal(
       context.version,
       2,
-      `saved under ${other}, the context of ${id} must keep its own version`,
+      `after setItem('${other}') of the context of '${id}', it keeps its own version 2`,
     );
     const copy = await loadFull(storage, other);
     assert.deepEqual(
       copy.requests.keys(),
       [1, 2, 3, 4, 5, 6],
-      'a context saved under another id must be copied whole, turns it did not load included',
+      `setItem('${other}') of a context loaded from '${id}' copies it whole, turns it did not load included`,
     );
     assert.deepEqual(copy.misc, { from: 'original' }, `setItem('${other}') copies the misc`);
     context.addTurn({ request: 'seventh' });
@@ -357,9 +357,13 @@ export const basics: TestGroup = ({ test }) => {
     const retries = await rejectsWith(
       storage.update(id, () => {}, { retries: -1 }),
       'INVALID_ARGUMENT',
-      'update with retries: -1',
+      'update() with retries: -1',
     );
-    assert.match(retries.message, /retries/, 'the error of update with retries: -1 names retries');
+    assert.match(
+      retries.message,
+      /retries/,
+      'the error of update() with retries: -1 names retries',
+    );
     const pageSize = await rejectsWith(
       collect(storage.ids({ pageSize: 2.5 })),
       'INVALID_ARGUMENT',

@@ -103,7 +103,7 @@ export const concurrency: TestGroup = ({ test }) => {
     await rejectsWith(
       storage.setItem(id, stale),
       'CONFLICT',
-      'a stale save after a save that only deleted requests[2]',
+      'setItem of a stale context after a setItem that only deleted requests[2]',
     );
     const stored = await loadFull(storage, id);
     assert.equal(
@@ -147,7 +147,7 @@ export const concurrency: TestGroup = ({ test }) => {
       assert.equal(
         twin.location,
         storage.location,
-        'a storage from the reopen hook has the location of the storage it reopens',
+        'a storage from reopen() has the location of the storage it reopens',
       );
       const id = randomId();
       await saveDialog(storage, id, 1);
@@ -229,7 +229,7 @@ export const concurrency: TestGroup = ({ test }) => {
     assert.deepEqual(
       stored.responses.get(1),
       { text: 'response 1' },
-      'responses[1], set back to its stored value while a save of another value was in flight, was not saved',
+      'setItem did not save responses[1], set back to its stored value while a save of another value was in flight',
     );
     assert.equal(stored.currentTurnId, 5, `${after}, currentTurnId is 5`);
     assert.equal(
@@ -368,7 +368,7 @@ export const concurrency: TestGroup = ({ test }) => {
     assert.equal(stored.version, 1, `${after}, getItem('${id}') returns version 1`);
     assert.deepEqual(stored.requests.keys(), [1], `${after}, the change's turn is not stored`);
     const noRetry = await storage.update(id, (context) => void context.addTurn(), { retries: 0 });
-    assert.equal(noRetry.version, 2, 'update with retries: 0 saves when nothing conflicts');
+    assert.equal(noRetry.version, 2, 'update() with retries: 0 saves when nothing conflicts');
   });
 
   test('update gives up with CONFLICT after its retries', async ({ open }) => {

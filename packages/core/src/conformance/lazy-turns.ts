@@ -142,12 +142,12 @@ export const lazyTurns: TestGroup = ({ test }) => {
     assert.equal(
       fetched.get(2),
       'theirs',
-      'after its save, a context fetched its own saved requests[2], not what was stored since',
+      'after its setItem, requests.fetchAll() of a context returned its own saved requests[2], not what was stored since',
     );
     assert.equal(
       fetched.get(3),
       'theirs again',
-      'after it saved the deletion of requests[3], a context no longer fetches what was stored since',
+      'after a setItem that saved the deletion of requests[3], requests.fetchAll() no longer returns what was stored since',
     );
     assert.equal(
       fetched.get(4),

@@ -16,19 +16,19 @@ export const lifecycle: TestGroup = ({ test }) => {
     await storage.close(); // idempotent
     assert.equal(storage.closed, true, 'after close(), storage.closed is true');
     const calls: [string, () => Promise<unknown>][] = [
-      ['contains', () => storage.contains(id)],
-      ['getItem', () => storage.getItem(id)],
-      ['getItems', () => storage.getItems([id])],
+      ['contains()', () => storage.contains(id)],
+      ['getItem()', () => storage.getItem(id)],
+      ['getItems()', () => storage.getItems([id])],
       ['getItems([])', () => storage.getItems([])],
-      ['setItem', () => storage.setItem(id, new Context(id))],
-      ['setItems', () => storage.setItems([[id, new Context(id)]])],
-      ['delItem', () => storage.delItem(id)],
-      ['delItems', () => storage.delItems([id])],
-      ['len', () => storage.len()],
-      ['clear', () => storage.clear()],
-      ['update', () => storage.update(id, () => {})],
-      ['ids', () => collect(storage.ids())],
-      ['fetch', () => context.requests.fetch(1)],
+      ['setItem()', () => storage.setItem(id, new Context(id))],
+      ['setItems()', () => storage.setItems([[id, new Context(id)]])],
+      ['delItem()', () => storage.delItem(id)],
+      ['delItems()', () => storage.delItems([id])],
+      ['len()', () => storage.len()],
+      ['clear()', () => storage.clear()],
+      ['update()', () => storage.update(id, () => {})],
+      ['ids()', () => collect(storage.ids())],
+      ['requests.fetch(1)', () => context.requests.fetch(1)],
     ];
     for (const [name, call] of calls) {
       await rejectsWith(call(), 'CLOSED', `${name} after close()`);

@@ -26,21 +26,21 @@ export const outage: TestGroup = ({ test }) => {
       try {
         loaded.addTurn({ request: 'during outage' });
         const calls: [string, () => Promise<unknown>][] = [
-          ['getItem', () => storage.getItem(id)],
-          ['getItems', () => storage.getItems([id, kept])],
-          ['contains', () => storage.contains(id)],
-          ['setItem', () => storage.setItem(id, loaded)],
-          ['setItems', () => storage.setItems([[randomId(), new Context('x')]])],
-          ['update', () => storage.update(randomId(), () => {})],
-          ['delItem', () => storage.delItem(doomed)],
-          ['delItems', () => storage.delItems([doomed, randomId()])],
-          ['len', () => storage.len()],
-          ['clear', () => other.clear()],
-          ['ids', () => collect(storage.ids())],
-          ['fetch', () => loaded.requests.fetch(1)],
+          ['getItem()', () => storage.getItem(id)],
+          ['getItems()', () => storage.getItems([id, kept])],
+          ['contains()', () => storage.contains(id)],
+          ['setItem()', () => storage.setItem(id, loaded)],
+          ['setItems()', () => storage.setItems([[randomId(), new Context('x')]])],
+          ['update()', () => storage.update(randomId(), () => {})],
+          ['delItem()', () => storage.delItem(doomed)],
+          ['delItems()', () => storage.delItems([doomed, randomId()])],
+          ['len()', () => storage.len()],
+          ['clear()', () => other.clear()],
+          ['ids()', () => collect(storage.ids())],
+          ['requests.fetch(1)', () => loaded.requests.fetch(1)],
         ];
         for (const [name, call] of calls) {
-          if (name === 'ids' && !storage.capabilities.listIds) continue;
+          if (name === 'ids()' && !storage.capabilities.listIds) continue;
           await rejectsWith(call(), 'CONNECTION', `${name} while the backend is down`);
         }
       } finally {

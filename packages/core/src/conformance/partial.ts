@@ -413,7 +413,7 @@ export const partial: TestGroup = ({ test }) => {
     assert.deepEqual(
       (await loadFull(storage, id)).requests.get(2),
       { text: `request 2 of ${id}` },
-      'requests[2], saved, then mutated in place back to its loaded value, was not saved',
+      'setItem did not save requests[2], mutated in place back to its loaded value after a setItem of another value',
     );
   });
 

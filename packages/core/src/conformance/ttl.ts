@@ -27,7 +27,11 @@ export const ttl: TestGroup = ({ test }) => {
       await storage.setItem(untouched, dialog(untouched, 1), { ttlMs: TTL });
       const permanent = dialog(kept, 1);
       await storage.setItem(kept, permanent);
-      assert.equal(permanent.expiresAt, undefined, 'saved without TTL, a context must not expire');
+      assert.equal(
+        permanent.expiresAt,
+        undefined,
+        'after setItem without a TTL, context.expiresAt is undefined',
+      );
       const loaded = await storage.getItem(id, { latest: 1 });
       assert.ok(
         loaded?.expiresAt !== undefined,
@@ -49,7 +53,7 @@ export const ttl: TestGroup = ({ test }) => {
       assert.equal(
         await loaded.requests.fetch(2),
         undefined,
-        'after expiry, an older turn of the expired context could still be fetched',
+        'after expiry, requests.fetch(2) of the expired context still returns a turn',
       );
       assert.equal(
         await storage.delItem(untouched),
@@ -188,29 +192,29 @@ export const ttl: TestGroup = ({ test }) => {
       assert.equal(
         loaded.expiresAt,
         undefined,
-        'saved with ttlMs: null, a context must not expire',
+        'after setItem with ttlMs: null, context.expiresAt is undefined',
       );
       await storage.setItem(overwritten, new Context(overwritten), { ttlMs: null }); // an overwrite
       assert.equal(
         (await storage.getItem(id))?.expiresAt,
         undefined,
-        'saved with ttlMs: null, a context still has an expiry',
+        'after setItem with ttlMs: null, getItem still reports an expiresAt',
       );
       assert.equal(
         (await storage.getItem(overwritten))?.expiresAt,
         undefined,
-        'overwritten with ttlMs: null, a context still has the expiry of the one it replaced',
+        'after setItem of a new context with ttlMs: null over one with a TTL, getItem still reports the old expiresAt',
       );
       await sleep(TTL + 300);
       assert.equal(
         await storage.contains(id),
         true,
-        'a context saved with ttlMs: null after a save with a TTL expired',
+        `after setItem with ttlMs: null following one with a TTL, contains('${id}') is false: it expired`,
       );
       assert.equal(
         await storage.contains(overwritten),
         true,
-        'a context overwritten with ttlMs: null expired with the TTL of the context it replaced',
+        `after setItem of a new context with ttlMs: null over one with a TTL, contains('${overwritten}') is false: it expired with the old TTL`,
       );
     },
     ['ttl'],
@@ -242,7 +246,7 @@ export const ttl: TestGroup = ({ test }) => {
       assert.equal(
         replacement.version,
         1,
-        'a context saved over an expired one must start again at version 1',
+        'setItem of a new context over an expired one starts again at version 1',
       );
     },
     ['ttl'],

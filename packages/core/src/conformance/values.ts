@@ -102,7 +102,7 @@ export const values: TestGroup = ({ test }) => {
     assert.deepEqual(
       full?.requests.get(6),
       { text: `REQUEST 6 of ${id}` },
-      'requests[6], edited in place to a payload of the same length, was not saved',
+      'setItem did not save requests[6], edited in place to a payload of the same length',
     );
   });
 
@@ -111,7 +111,7 @@ export const values: TestGroup = ({ test }) => {
     const id = randomId();
     const context = await saveDialog(storage, id, 1);
     const refused = async (what: string, named: RegExp, save: () => Promise<void>) => {
-      const error = await rejectsWith(save(), 'INVALID_ARGUMENT', what);
+      const error = await rejectsWith(save(), 'INVALID_ARGUMENT', `setItem with ${what}`);
       assert.match(error.message, named, `the error of setItem with ${what} says what is wrong`);
     };
     for (const turnId of [Number.NaN, -1, 2.5]) {

@@ -6,9 +6,16 @@
  * also proves that the suite runs outside vitest. A run takes about 10 s (TTL sleeps); the runs go
  * concurrently, up to vitest's `maxConcurrency` (5 by default) at a time.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import {
+  type Failure,
+  failuresOf,
+  isDomainSentence,
+  isNodeAssertWording,
+} from './broken/failure-messages.js';
 import { BROKEN_ADAPTERS } from './broken/index.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +27,8 @@ interface SuiteRun {
   exitCode: number | null;
   /** Names of the failed tests (and of the describe blocks holding them). */
   failed: string[];
+  /** The failed tests with the first line of their error messages. */
+  failures: Failure[];
   pass: number;
   fail: number;
   skipped: number;
@@ -55,6 +64,7 @@ function runSuite(broken: string): Promise<SuiteRun> {
       resolve({
         exitCode,
         failed,
+        failures: failuresOf(output),
         pass: total('pass'),
         fail: total('fail'),
         skipped: total('skipped'),
@@ -90,8 +100,85 @@ describe('the conformance suite under node:test', () => {
         expect(uncaught, `tests that failed: ${JSON.stringify(run.failed, null, 2)}`).toEqual([]);
         expect(run.fail).toBeGreaterThan(0);
         expect(run.exitCode).not.toBe(0);
+        // Every failure says what was expected in the domain's words, whichever test it is.
+        expect(run.failures.length, run.output).toBeGreaterThan(0);
+        const unreadable = run.failures.filter(({ message }) => !isDomainSentence(message));
+        expect(
+          unreadable,
+          "failures that do not say, in the domain's words, what was expected",
+        ).toEqual([]);
+        for (const sentence of adapter.says ?? []) {
+          expect(run.failures.map(({ message }) => message)).toContainEqual(
+            expect.stringContaining(sentence),
+          );
+        }
       },
       RUN_TIMEOUT_MS,
     );
   }
+});
+
+describe('reading failure messages', () => {
+  test("node:assert's own wording is told apart from the suite's sentences", () => {
+    const bare = [
+      () => assert.equal(true, false),
+      () => assert.deepEqual({ ids: ['1'] }, { ids: ['10'] }),
+      () => assert.notEqual(1, 1),
+      () => assert.ok(false),
+      () => assert.match('abc', /x/),
+      () => assert.fail(),
+      () => assert.throws(() => {}),
+    ];
+    for (const fail of bare) {
+      const message = (() => {
+        try {
+          fail();
+        } catch (error) {
+          return (error as Error).message.split('\n')[0]!;
+        }
+        throw new Error('a bare assertion passed');
+      })();
+      expect(isNodeAssertWording(message), message).toBe(true);
+      expect(isDomainSentence(message), message).toBe(false);
+    }
+    expect(isDomainSentence("after delItem('1'), contains('10') is still true")).toBe(true);
+    expect(
+      isDomainSentence('the storage threw CONFLICT where the test expected the call to succeed: x'),
+    ).toBe(true);
+    expect(isDomainSentence('after expiry, len() is 1')).toBe(true);
+    expect(isDomainSentence('a concurrent writer lost its turn'), 'names no operation').toBe(false);
+    expect(isDomainSentence('the context contains a gap'), 'contains, not contains()').toBe(false);
+  });
+
+  test('failures are read from both forms of TAP error', () => {
+    const tap = [
+      '    # Subtest: odd ids',
+      '        not ok 1 - ids sharing a prefix never touch each other',
+      '          ---',
+      "          failureType: 'testCodeFailure'",
+      '          error: |-',
+      "            after delItem('1'), contains('10') is still true",
+      '            ',
+      '            false !== true',
+      '          code: ERR_ASSERTION',
+      '          ...',
+      '        not ok 2 - a glob id does not match other ids',
+      '          ---',
+      "          failureType: 'testCodeFailure'",
+      "          error: 'after delItem(''a*''), len() is 1'",
+      '          ...',
+      '    not ok 3 - odd ids',
+      '      ---',
+      "      failureType: 'subtestsFailed'",
+      "      error: '2 subtests failed'",
+      '      ...',
+    ].join('\n');
+    expect(failuresOf(tap)).toEqual([
+      {
+        test: 'ids sharing a prefix never touch each other',
+        message: "after delItem('1'), contains('10') is still true",
+      },
+      { test: 'a glob id does not match other ids', message: "after delItem('a*'), len() is 1" },
+    ]);
+  });
 });

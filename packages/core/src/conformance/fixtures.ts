@@ -38,7 +38,16 @@ export async function saveDialog(
 /** Loads `id` with every turn item, failing when it is missing. */
 export async function loadFull(storage: DBContextStorage, id: string): Promise<Context> {
   const context = await storage.getItem(id, { latest: 'all' });
-  assert.ok(context, `context ${id} should be stored`);
+  assert.ok(context, `getItem('${id}', { latest: 'all' }) finds the context saved under it`);
+  return context;
+}
+
+/**
+ * Asserts that a load found a stored context and returns it. `what` names the load in the
+ * failure message, e.g. `getItem('a') after setItem`.
+ */
+export function found<T>(context: T | undefined, what: string): T {
+  assert.ok(context !== undefined, `${what} returns a context, not undefined`);
   return context;
 }
 
@@ -80,6 +89,11 @@ export function loadedTurnIds(
     requests: context.requests.keys(),
     responses: context.responses.keys(),
   };
+}
+
+/** Turn ids from `from` to `to`, both included. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 /** Resolves after `ms`. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Context } from '../context.js';
-import { loadFull, randomId, saveDialog } from './fixtures.js';
+import { found, loadFull, randomId, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 /**
@@ -15,16 +15,16 @@ export const lazyTurns: TestGroup = ({ test }) => {
       const storage = await open();
       const [id, created, updated] = [randomId(), randomId('created'), randomId('updated')];
       await saveDialog(storage, id, 6);
-      const gap = await storage.getItem(id, { latest: 'all' });
-      gap!.requests.delete(5);
-      await storage.setItem(id, gap!);
+      const gap = found(await storage.getItem(id, { latest: 'all' }), `getItem('${id}')`);
+      gap.requests.delete(5);
+      await storage.setItem(id, gap);
       const windowed = await storage.getItem(id, { latest: 3 }); // turns 4 to 6, a gap at 5
       const all = await storage.getItem(id, { latest: 'all' });
       const fresh = new Context(created);
       fresh.addTurn({ request: 'only turn' });
       await storage.setItem(created, fresh); // a whole save: the store holds what fresh holds
       const made = await storage.update(updated, (context) => void context.addTurn({ label: 'x' }));
-      assert.ok(windowed && all);
+      assert.ok(windowed && all, `getItem('${id}') with latest: 3 and latest: 'all' finds it`);
 
       const restore = await hooks.makeUnavailable!(storage);
       try {
@@ -32,42 +32,57 @@ export const lazyTurns: TestGroup = ({ test }) => {
           try {
             return await call();
           } catch (error) {
-            throw new Error(`${what} asked the backend, though the context knows the answer`, {
-              cause: error,
-            });
+            assert.fail(
+              `${what} asked the backend, though the context knows the answer: ${String(error)}`,
+            );
           }
         };
         assert.equal(
           await known('fetch(5) of a gap inside the window', () => windowed.requests.fetch(5)),
           undefined,
+          'requests.fetch(5) of a gap inside the loaded window returns undefined',
         );
-        assert.deepEqual(await known('fetch(6), loaded', () => windowed.requests.fetch(6)), {
-          text: `request 6 of ${id}`,
-        });
+        assert.deepEqual(
+          await known('fetch(6), loaded', () => windowed.requests.fetch(6)),
+          { text: `request 6 of ${id}` },
+          'requests.fetch(6) of a loaded item returns it',
+        );
         const many = await known('fetchMany([4, 5, 6])', () =>
           windowed.requests.fetchMany([4, 5, 6]),
         );
-        assert.deepEqual([...(many as Map<number, unknown>).keys()], [4, 6]);
+        assert.deepEqual(
+          [...(many as Map<number, unknown>).keys()],
+          [4, 6],
+          'requests.fetchMany([4, 5, 6]) over a gap at 5 returns turns 4 and 6',
+        );
         const turns = await known('fetchTurns([4, 6])', () => windowed.fetchTurns([6, 4]));
         assert.deepEqual(
           (turns as { turnId: number }[]).map((turn) => turn.turnId),
           [4, 6],
+          'fetchTurns([6, 4]) returns turns 4 and 6, in order',
         );
         assert.equal(
           await known("fetch(99) after latest: 'all'", () => all.requests.fetch(99)),
           undefined,
+          "requests.fetch(99) after getItem with latest: 'all' returns undefined",
         );
         const every = await known("fetchAll() after latest: 'all'", () => all.labels.fetchAll());
-        assert.equal((every as Map<number, unknown>).size, 6);
+        assert.equal(
+          (every as Map<number, unknown>).size,
+          6,
+          "labels.fetchAll() after getItem with latest: 'all' returns the 6 labels",
+        );
         await known("loadAll() after latest: 'all'", () => all.loadAll());
         assert.equal(
           await known('fetch(2) after a whole save', () => fresh.requests.fetch(2)),
           undefined,
+          'requests.fetch(2) of a new context after its setItem returns undefined',
         );
         await known('fetchAll() after a whole save', () => fresh.responses.fetchAll());
         assert.equal(
           await known('fetch(2) of a context update created', () => made.labels.fetch(2)),
           undefined,
+          'labels.fetch(2) of a context update() created returns undefined',
         );
       } finally {
         await restore();
@@ -81,12 +96,28 @@ export const lazyTurns: TestGroup = ({ test }) => {
     const id = randomId();
     const context = new Context(id);
     context.addTurn({ request: 'hi' });
-    assert.equal(await context.requests.fetch(4), undefined);
-    assert.deepEqual(await context.fetchTurns([2, 1]), [{ turnId: 1, request: 'hi' }]);
-    assert.deepEqual([...(await context.labels.fetchAll()).keys()], []);
+    assert.equal(
+      await context.requests.fetch(4),
+      undefined,
+      'requests.fetch(4) of a context never saved returns undefined',
+    );
+    assert.deepEqual(
+      await context.fetchTurns([2, 1]),
+      [{ turnId: 1, request: 'hi' }],
+      'fetchTurns([2, 1]) of a context never saved returns its one turn',
+    );
+    assert.deepEqual(
+      [...(await context.labels.fetchAll()).keys()],
+      [],
+      'labels.fetchAll() of a context never saved with no label returns nothing',
+    );
     await context.loadAll();
     await storage.setItem(id, context);
-    assert.deepEqual((await loadFull(storage, id)).requests.keys(), [1]);
+    assert.deepEqual(
+      (await loadFull(storage, id)).requests.keys(),
+      [1],
+      'after loadAll() and setItem of a context never saved, getItem holds its one turn',
+    );
   });
 
   test("fetched turns show what is stored, except the context's own unsaved changes", async ({
@@ -96,14 +127,14 @@ export const lazyTurns: TestGroup = ({ test }) => {
     const id = randomId();
     await saveDialog(storage, id, 6);
     const mine = await storage.getItem(id, { latest: 1 });
-    assert.ok(mine);
+    assert.ok(mine, `getItem('${id}') after setItem finds it`);
     mine.requests.set(2, 'mine, saved');
     mine.requests.delete(3);
     await storage.setItem(id, mine);
-    const theirs = await storage.getItem(id, { latest: 'all' });
-    theirs!.requests.set(2, 'theirs');
-    theirs!.requests.set(3, 'theirs again');
-    await storage.setItem(id, theirs!);
+    const theirs = found(await storage.getItem(id, { latest: 'all' }), `getItem('${id}')`);
+    theirs.requests.set(2, 'theirs');
+    theirs.requests.set(3, 'theirs again');
+    await storage.setItem(id, theirs);
 
     mine.requests.set(4, 'mine, unsaved');
     mine.requests.delete(5);
@@ -111,12 +142,12 @@ export const lazyTurns: TestGroup = ({ test }) => {
     assert.equal(
       fetched.get(2),
       'theirs',
-      'after its save, a context fetched its own saved requests[2], not what was stored since',
+      'after its setItem, requests.fetchAll() of a context returned its own saved requests[2], not what was stored since',
     );
     assert.equal(
       fetched.get(3),
       'theirs again',
-      'after it saved the deletion of requests[3], a context no longer fetches what was stored since',
+      'after a setItem that saved the deletion of requests[3], requests.fetchAll() no longer returns what was stored since',
     );
     assert.equal(
       fetched.get(4),
@@ -128,6 +159,10 @@ export const lazyTurns: TestGroup = ({ test }) => {
       false,
       'fetchAll() brought back requests[5], deleted but not saved yet',
     );
-    assert.deepEqual(fetched.get(6), { text: `request 6 of ${id}` });
+    assert.deepEqual(
+      fetched.get(6),
+      { text: `request 6 of ${id}` },
+      'requests.fetchAll() returns the stored requests[6] no one changed',
+    );
   });
 };

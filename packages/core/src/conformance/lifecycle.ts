@@ -10,30 +10,28 @@ export const lifecycle: TestGroup = ({ test }) => {
     const id = randomId();
     await saveDialog(storage, id, 1);
     const context = await storage.getItem(id, { latest: 0 });
-    assert.ok(context);
+    assert.ok(context, `getItem('${id}') after setItem finds it`);
     assert.equal(storage.closed, false, 'a storage reports closed before close() was called');
     await storage.close();
     await storage.close(); // idempotent
-    assert.equal(storage.closed, true);
+    assert.equal(storage.closed, true, 'after close(), storage.closed is true');
     const calls: [string, () => Promise<unknown>][] = [
-      ['contains', () => storage.contains(id)],
-      ['getItem', () => storage.getItem(id)],
-      ['getItems', () => storage.getItems([id])],
+      ['contains()', () => storage.contains(id)],
+      ['getItem()', () => storage.getItem(id)],
+      ['getItems()', () => storage.getItems([id])],
       ['getItems([])', () => storage.getItems([])],
-      ['setItem', () => storage.setItem(id, new Context(id))],
-      ['setItems', () => storage.setItems([[id, new Context(id)]])],
-      ['delItem', () => storage.delItem(id)],
-      ['delItems', () => storage.delItems([id])],
-      ['len', () => storage.len()],
-      ['clear', () => storage.clear()],
-      ['update', () => storage.update(id, () => {})],
-      ['ids', () => collect(storage.ids())],
-      ['fetch', () => context.requests.fetch(1)],
+      ['setItem()', () => storage.setItem(id, new Context(id))],
+      ['setItems()', () => storage.setItems([[id, new Context(id)]])],
+      ['delItem()', () => storage.delItem(id)],
+      ['delItems()', () => storage.delItems([id])],
+      ['len()', () => storage.len()],
+      ['clear()', () => storage.clear()],
+      ['update()', () => storage.update(id, () => {})],
+      ['ids()', () => collect(storage.ids())],
+      ['requests.fetch(1)', () => context.requests.fetch(1)],
     ];
     for (const [name, call] of calls) {
-      await rejectsWith(call(), 'CLOSED').catch((error: Error) => {
-        throw new Error(`${name}: ${error.message}`);
-      });
+      await rejectsWith(call(), 'CLOSED', `${name} after close()`);
     }
   });
 
@@ -54,12 +52,21 @@ export const lifecycle: TestGroup = ({ test }) => {
     await storage.close();
     assert.equal(updateSettled, true, 'close() resolved while an update was still in flight');
     await saving;
-    assert.equal((await updating).version, 1);
+    assert.equal(
+      (await updating).version,
+      1,
+      'an update() in flight when close() was called resolves its saved context, version 1',
+    );
     if (witness !== undefined) {
-      assert.deepEqual((await witness.getItem(saved))?.misc, { landed: true });
+      assert.deepEqual(
+        (await witness.getItem(saved))?.misc,
+        { landed: true },
+        `a setItem('${saved}') in flight when close() was called is stored`,
+      );
       assert.equal(
         (await witness.getItem(updated))?.requests.get(1),
         'finished after close() was called',
+        `an update('${updated}') in flight when close() was called is stored`,
       );
     }
   });
@@ -67,6 +74,6 @@ export const lifecycle: TestGroup = ({ test }) => {
   test('Symbol.asyncDispose closes the storage', async ({ open }) => {
     const storage = await open();
     await storage[Symbol.asyncDispose]();
-    await rejectsWith(storage.len(), 'CLOSED');
+    await rejectsWith(storage.len(), 'CLOSED', 'len() after Symbol.asyncDispose');
   });
 };

@@ -19,7 +19,7 @@ export const listing: TestGroup = ({ test }) => {
     'ids() of an empty storage yields nothing',
     async ({ open }) => {
       const storage = await open();
-      assert.deepEqual(await collect(storage.ids()), []);
+      assert.deepEqual(await collect(storage.ids()), [], 'ids() of a new storage yields nothing');
     },
     ['listIds'],
   );
@@ -36,12 +36,23 @@ export const listing: TestGroup = ({ test }) => {
           chunk.map((id) => [id, new Context(id, { misc: { n: id } })] as const),
         );
       }
-      assert.equal(await storage.len(), ids.length);
+      assert.equal(
+        await storage.len(),
+        ids.length,
+        `after setItems of ${ids.length} contexts, len() is ${ids.length}`,
+      );
       const listed = await collect(storage.ids({ pageSize: 100 }));
       const distinct = new Set(listed);
-      assert.equal(distinct.size, ids.length, 'ids() missed or invented ids');
-      for (const id of ids) assert.ok(distinct.has(id), `ids() missed ${id}`);
-      assert.ok(listed.length <= ids.length * 2, 'ids() repeated far too many ids');
+      assert.equal(
+        distinct.size,
+        ids.length,
+        `ids({ pageSize: 100 }) over ${ids.length} stored ids yields ${ids.length} distinct ids`,
+      );
+      for (const id of ids) assert.ok(distinct.has(id), `ids({ pageSize: 100 }) missed ${id}`);
+      assert.ok(
+        listed.length <= ids.length * 2,
+        `ids({ pageSize: 100 }) yielded ${listed.length} ids for ${ids.length}: far too many repeats`,
+      );
     },
     ['listIds'],
   );
@@ -56,7 +67,7 @@ export const listing: TestGroup = ({ test }) => {
         firstFive.push(id);
         if (firstFive.length === 5) break;
       }
-      assert.equal(firstFive.length, 5);
+      assert.equal(firstFive.length, 5, 'a for await over ids() stopped by break yields 5 ids');
       for (const pageSize of [0, 1, 7, 29, 30, 31]) {
         const listed = await collectAtMost(storage.ids({ pageSize }), 90);
         assert.equal(
@@ -76,7 +87,11 @@ export const listing: TestGroup = ({ test }) => {
       const ids = Array.from({ length: 200 }, () => randomId());
       await storage.setItems(ids.map((id) => [id, new Context(id)] as const));
       const listing = storage.ids({ pageSize: 10 })[Symbol.asyncIterator]();
-      assert.equal((await listing.next()).done, false);
+      assert.equal(
+        (await listing.next()).done,
+        false,
+        'the first next() of ids() over 200 stored ids yields an id',
+      );
       await storage.close();
       let listed = 1;
       let failure: unknown;
@@ -89,8 +104,15 @@ export const listing: TestGroup = ({ test }) => {
         failure !== undefined,
         `after close(), ids({ pageSize: 10 }) still listed all ${listed} ids: it fetched them at once`,
       );
-      assert.equal((failure as { code?: unknown }).code, 'CLOSED');
-      assert.ok(listed < ids.length);
+      assert.equal(
+        (failure as { code?: unknown }).code,
+        'CLOSED',
+        `after close(), the next page of ids() rejects with CLOSED, not ${String(failure)}`,
+      );
+      assert.ok(
+        listed < ids.length,
+        `after close(), ids() listed ${listed} of ${ids.length} ids: fewer, page by page`,
+      );
     },
     ['listIds'],
   );
@@ -117,7 +139,11 @@ export const listing: TestGroup = ({ test }) => {
           `ids() skipped ${id}, stored all along, as other ids were deleted`,
         );
       }
-      assert.equal(await storage.len(), kept.size);
+      assert.equal(
+        await storage.len(),
+        kept.size,
+        `after delItem of every other id during ids(), len() is ${kept.size}`,
+      );
     },
     ['listIds'],
   );

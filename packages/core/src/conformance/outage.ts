@@ -20,30 +20,28 @@ export const outage: TestGroup = ({ test }) => {
       await saveDialog(storage, doomed, 1);
       await saveDialog(other, randomId(), 1);
       const loaded = await storage.getItem(id, { latest: 0 });
-      assert.ok(loaded);
+      assert.ok(loaded, `getItem('${id}') after setItem finds it`);
 
       const restore = await hooks.makeUnavailable!(storage);
       try {
         loaded.addTurn({ request: 'during outage' });
         const calls: [string, () => Promise<unknown>][] = [
-          ['getItem', () => storage.getItem(id)],
-          ['getItems', () => storage.getItems([id, kept])],
-          ['contains', () => storage.contains(id)],
-          ['setItem', () => storage.setItem(id, loaded)],
-          ['setItems', () => storage.setItems([[randomId(), new Context('x')]])],
-          ['update', () => storage.update(randomId(), () => {})],
-          ['delItem', () => storage.delItem(doomed)],
-          ['delItems', () => storage.delItems([doomed, randomId()])],
-          ['len', () => storage.len()],
-          ['clear', () => other.clear()],
-          ['ids', () => collect(storage.ids())],
-          ['fetch', () => loaded.requests.fetch(1)],
+          ['getItem()', () => storage.getItem(id)],
+          ['getItems()', () => storage.getItems([id, kept])],
+          ['contains()', () => storage.contains(id)],
+          ['setItem()', () => storage.setItem(id, loaded)],
+          ['setItems()', () => storage.setItems([[randomId(), new Context('x')]])],
+          ['update()', () => storage.update(randomId(), () => {})],
+          ['delItem()', () => storage.delItem(doomed)],
+          ['delItems()', () => storage.delItems([doomed, randomId()])],
+          ['len()', () => storage.len()],
+          ['clear()', () => other.clear()],
+          ['ids()', () => collect(storage.ids())],
+          ['requests.fetch(1)', () => loaded.requests.fetch(1)],
         ];
         for (const [name, call] of calls) {
-          if (name === 'ids' && !storage.capabilities.listIds) continue;
-          await rejectsWith(call(), 'CONNECTION').catch((error: Error) => {
-            throw new Error(`${name} during the outage: ${error.message}`);
-          });
+          if (name === 'ids()' && !storage.capabilities.listIds) continue;
+          await rejectsWith(call(), 'CONNECTION', `${name} while the backend is down`);
         }
       } finally {
         await restore();
@@ -63,19 +61,33 @@ export const outage: TestGroup = ({ test }) => {
       }
 
       const untouched = await loadFull(storage, kept);
-      assert.deepEqual(untouched.misc, { untouched: true }, 'data no failed call touched changed');
-      assert.deepEqual(untouched.requests.keys(), [1, 2]);
+      const after = 'after the outage';
+      assert.deepEqual(
+        untouched.misc,
+        { untouched: true },
+        `${after}, getItem('${kept}'), which no failed call touched, returns its misc`,
+      );
+      assert.deepEqual(
+        untouched.requests.keys(),
+        [1, 2],
+        `${after}, getItem('${kept}'), which no failed call touched, holds its 2 turns`,
+      );
       // The failed save may have landed after all; saving again either applies it or says it did.
       try {
         await storage.setItem(id, loaded);
       } catch (error) {
-        assert.equal((error as { code?: unknown }).code, 'CONFLICT');
+        assert.equal(
+          (error as { code?: unknown }).code,
+          'CONFLICT',
+          `${after}, a retried setItem('${id}') succeeds or rejects with CONFLICT, not ${String(error)}`,
+        );
       }
       const saved = await loadFull(storage, id);
-      assert.deepEqual(saved.misc, { before: true });
-      assert.deepEqual(saved.requests.keys(), [1, 2, 3, 4]);
-      assert.equal(saved.requests.get(4), 'during outage');
-      assert.equal(saved.version, 2, 'the save applied exactly once');
+      const retried = `${after} and a retried setItem('${id}'), getItem`;
+      assert.deepEqual(saved.misc, { before: true }, `${retried} returns its misc`);
+      assert.deepEqual(saved.requests.keys(), [1, 2, 3, 4], `${retried} holds turns 1 to 4`);
+      assert.equal(saved.requests.get(4), 'during outage', `${retried} holds the added turn 4`);
+      assert.equal(saved.version, 2, `${retried} returns version 2: the save applied exactly once`);
     },
     ['hook:makeUnavailable'],
   );

@@ -2,6 +2,7 @@ import type { StorageCapabilities, TurnField } from '../driver.js';
 import type { DBContextStorage } from '../storage.js';
 import type { StorageOptions } from '../storage-options.js';
 import { defaultRunner, type TestRunner } from './runner.js';
+import { explainUnexpected } from './unexpected-error.js';
 
 /**
  * Opens a fresh storage isolated from every other one it returned (its own prefix or namespace),
@@ -138,6 +139,8 @@ export function createSuiteApi(factory: StorageFactory, options: ConformanceOpti
           };
           try {
             await body(env);
+          } catch (error) {
+            throw explainUnexpected(error);
           } finally {
             await Promise.all(opened.map((storage) => storage.close()));
           }

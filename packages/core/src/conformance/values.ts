@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type Codec, jsonCodec } from '../codec.js';
 import { Context } from '../context.js';
-import { binaryCodec, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
+import { binaryCodec, found, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
 class Session {
@@ -19,9 +19,28 @@ export const values: TestGroup = ({ test }) => {
     context.addTurn({ request: { text: bigText }, response: 'ok' });
     await storage.setItem(id, context);
     const loaded = await loadFull(storage, id);
-    assert.equal((loaded.requests.get(1) as { text: string }).text.length, bigText.length);
-    assert.equal((loaded.requests.get(1) as { text: string }).text, bigText);
-    assert.deepEqual(loaded.misc, bigMisc);
+    // Compared by hand: a diff of several MB would bury the sentence that says what went wrong.
+    const text = (loaded.requests.get(1) as { text: string }).text;
+    assert.equal(
+      text.length,
+      bigText.length,
+      `after setItem of a ${bigText.length}-character request, getItem returns ${text.length} characters`,
+    );
+    if (text !== bigText) {
+      let at = 0;
+      while (text[at] === bigText[at]) at++;
+      assert.fail(
+        `after setItem of a ${bigText.length}-character request, getItem returns it changed from character ${at}`,
+      );
+    }
+    const rows = (loaded.misc as { rows?: unknown[] }).rows ?? [];
+    const badRow = bigMisc.rows.findIndex(
+      (row, index) => JSON.stringify(rows[index]) !== JSON.stringify(row),
+    );
+    assert.ok(
+      badRow === -1 && rows.length === bigMisc.rows.length,
+      `after setItem of a misc of ${bigMisc.rows.length} rows, getItem returns ${rows.length} rows, the first wrong at index ${badRow}`,
+    );
   });
 
   test('unicode, empty and nested values round-trip exactly', async ({ open }) => {
@@ -40,32 +59,50 @@ export const values: TestGroup = ({ test }) => {
     context.addTurn({ request: '', label: null, response: 0 });
     await storage.setItem(id, context);
     const loaded = await loadFull(storage, id);
-    assert.deepEqual(loaded.misc, misc);
-    assert.equal(loaded.requests.get(1), '');
-    assert.equal(loaded.labels.get(1), null);
-    assert.equal(loaded.labels.has(1), true);
-    assert.equal(loaded.responses.get(1), 0);
+    const after = 'after setItem of unicode, empty and nested values, getItem';
+    assert.deepEqual(loaded.misc, misc, `${after} returns the misc exactly`);
+    assert.equal(loaded.requests.get(1), '', `${after} returns the empty request ''`);
+    assert.equal(loaded.labels.get(1), null, `${after} returns the label null`);
+    assert.equal(loaded.labels.has(1), true, `${after} keeps labels[1] = null as present`);
+    assert.equal(loaded.responses.get(1), 0, `${after} returns the response 0`);
   });
 
   test('binary payloads (not UTF-8) round-trip byte for byte', async ({ open }) => {
     const storage = await open({ codec: binaryCodec });
     const id = randomId();
     await saveDialog(storage, id, 6, { note: 'binary' });
-    const context = await storage.getItem(id, { latest: 2 });
-    assert.deepEqual(context?.misc, { note: 'binary' });
-    assert.deepEqual(context?.requests.get(6), { text: `request 6 of ${id}` });
-    assert.deepEqual(await context?.requests.fetch(1), { text: `request 1 of ${id}` });
-    context!.addTurn({ response: 'seventh' });
+    const context = found(await storage.getItem(id, { latest: 2 }), `getItem('${id}')`);
+    const binary = 'with a codec of binary payloads';
+    assert.deepEqual(context.misc, { note: 'binary' }, `${binary}, getItem returns the misc`);
+    assert.deepEqual(
+      context.requests.get(6),
+      { text: `request 6 of ${id}` },
+      `${binary}, getItem returns requests[6]`,
+    );
+    assert.deepEqual(
+      await context.requests.fetch(1),
+      { text: `request 1 of ${id}` },
+      `${binary}, requests.fetch(1) returns the stored item`,
+    );
+    context.addTurn({ response: 'seventh' });
     // Edited in place to bytes of the same length: only a byte-wise comparison sees the change.
-    (context!.requests.get(6) as { text: string }).text = `REQUEST 6 of ${id}`;
-    await storage.setItem(id, context!);
+    (context.requests.get(6) as { text: string }).text = `REQUEST 6 of ${id}`;
+    await storage.setItem(id, context);
     const [full] = await storage.getItems([id], { latest: 'all' });
-    assert.equal(full?.responses.get(7), 'seventh');
-    assert.equal(full?.labels.size, 6);
+    assert.equal(
+      full?.responses.get(7),
+      'seventh',
+      `${binary}, after a partial setItem, getItems returns the added responses[7]`,
+    );
+    assert.equal(
+      full?.labels.size,
+      6,
+      `${binary}, after a partial setItem, getItems returns the 6 labels`,
+    );
     assert.deepEqual(
       full?.requests.get(6),
       { text: `REQUEST 6 of ${id}` },
-      'requests[6], edited in place to a payload of the same length, was not saved',
+      'setItem did not save requests[6], edited in place to a payload of the same length',
     );
   });
 
@@ -74,8 +111,8 @@ export const values: TestGroup = ({ test }) => {
     const id = randomId();
     const context = await saveDialog(storage, id, 1);
     const refused = async (what: string, named: RegExp, save: () => Promise<void>) => {
-      const error = await rejectsWith(save(), 'INVALID_ARGUMENT', what);
-      assert.match(error.message, named, `the error for ${what} must say what is wrong`);
+      const error = await rejectsWith(save(), 'INVALID_ARGUMENT', `setItem with ${what}`);
+      assert.match(error.message, named, `the error of setItem with ${what} says what is wrong`);
     };
     for (const turnId of [Number.NaN, -1, 2.5]) {
       context.currentTurnId = turnId;
@@ -91,8 +128,12 @@ export const values: TestGroup = ({ test }) => {
     await refused('frameworkData []', /frameworkData/, () => storage.setItem(id, context));
     const fresh = new Context(randomId(), { createdAt: Number.NaN });
     await refused('createdAt NaN', /createdAt/, () => storage.setItem(fresh.id, fresh));
-    assert.equal((await loadFull(storage, id)).version, 1);
-    assert.equal(await storage.len(), 1);
+    assert.equal(
+      (await loadFull(storage, id)).version,
+      1,
+      `after refused setItem('${id}') calls, getItem returns version 1: nothing was written`,
+    );
+    assert.equal(await storage.len(), 1, 'after refused setItem calls, len() is still 1');
   });
 
   test('turn ids that are not non-negative integers are refused with INVALID_ARGUMENT', async ({
@@ -106,14 +147,23 @@ export const values: TestGroup = ({ test }) => {
         () => context.requests.set(turnId, 'never stored'),
         (error: Error & { code?: string }) => {
           assert.equal(error.code, 'INVALID_ARGUMENT', `requests.set(${turnId}) must be refused`);
-          assert.match(error.message, /turn id/, 'the error must name the turn id');
+          assert.match(
+            error.message,
+            /turn id/,
+            `the error of requests.set(${turnId}) names the turn id`,
+          );
           return true;
         },
+        `requests.set(${turnId}) throws`,
       );
       await rejectsWith(context.labels.fetch(turnId), 'INVALID_ARGUMENT', `fetch(${turnId})`);
     }
     await storage.setItem(id, context);
-    assert.deepEqual((await loadFull(storage, id)).requests.keys(), [1, 2]);
+    assert.deepEqual(
+      (await loadFull(storage, id)).requests.keys(),
+      [1, 2],
+      'after refused requests.set calls, setItem stores requests 1 and 2 only',
+    );
   });
 
   test('a codec failing with an error of its own is reported as CODEC, with path and cause', async ({
@@ -135,12 +185,24 @@ export const values: TestGroup = ({ test }) => {
     const error = await rejectsWith(
       storage.setItem(id, context),
       'CODEC',
-      'a save the codec fails',
+      'setItem of a request the codec fails to encode',
     );
-    assert.equal((error as unknown as { path: string }).path, 'requests[1]');
-    assert.match(error.message, /conformance-fussy/, 'the error must name the codec');
-    assert.equal(error.cause, failure, "the codec's own error must be the cause");
-    assert.equal(await storage.contains(id), false);
+    assert.equal(
+      (error as unknown as { path: string }).path,
+      'requests[1]',
+      'the CODEC error of setItem names the path requests[1]',
+    );
+    assert.match(
+      error.message,
+      /conformance-fussy/,
+      'the CODEC error of setItem names the codec conformance-fussy',
+    );
+    assert.equal(error.cause, failure, "the CODEC error of setItem has the codec's error as cause");
+    assert.equal(
+      await storage.contains(id),
+      false,
+      `after a setItem('${id}') the codec failed, contains is false`,
+    );
   });
 
   test('a value the codec cannot round-trip is refused with its path; nothing is written', async ({
@@ -151,26 +213,59 @@ export const values: TestGroup = ({ test }) => {
     const saved = await saveDialog(storage, id, 1, { ok: true });
 
     saved.misc.callback = () => 'not storable';
-    const miscError = await rejectsWith(storage.setItem(id, saved), 'CODEC');
-    assert.equal((miscError as unknown as { path: string }).path, 'misc.callback');
+    const miscError = await rejectsWith(
+      storage.setItem(id, saved),
+      'CODEC',
+      'setItem of a function in misc',
+    );
+    assert.equal(
+      (miscError as unknown as { path: string }).path,
+      'misc.callback',
+      'the CODEC error of setItem names the path misc.callback',
+    );
     delete saved.misc.callback;
 
     saved.frameworkData.callback = () => 'not storable';
-    const frameworkError = await rejectsWith(storage.setItem(id, saved), 'CODEC');
-    assert.equal((frameworkError as unknown as { path: string }).path, 'frameworkData.callback');
+    const frameworkError = await rejectsWith(
+      storage.setItem(id, saved),
+      'CODEC',
+      'setItem of a function in frameworkData',
+    );
+    assert.equal(
+      (frameworkError as unknown as { path: string }).path,
+      'frameworkData.callback',
+      'the CODEC error of setItem names the path frameworkData.callback',
+    );
     delete saved.frameworkData.callback;
 
     saved.addTurn({ request: { session: new Session('ada') } });
-    const itemError = await rejectsWith(storage.setItem(id, saved), 'CODEC');
-    assert.equal((itemError as unknown as { path: string }).path, 'requests[2].session');
+    const itemError = await rejectsWith(
+      storage.setItem(id, saved),
+      'CODEC',
+      'setItem of a class instance in a request',
+    );
+    assert.equal(
+      (itemError as unknown as { path: string }).path,
+      'requests[2].session',
+      'the CODEC error of setItem names the path requests[2].session',
+    );
 
     const fresh = new Context(randomId('symbol'), { misc: { tag: Symbol('not storable') } });
-    await rejectsWith(storage.setItem(fresh.id, fresh), 'CODEC');
-    assert.equal(await storage.contains(fresh.id), false);
+    await rejectsWith(
+      storage.setItem(fresh.id, fresh),
+      'CODEC',
+      'setItem of a new context with a symbol in misc',
+    );
+    assert.equal(
+      await storage.contains(fresh.id),
+      false,
+      `after a refused setItem('${fresh.id}'), contains is false`,
+    );
 
     const stored = await loadFull(storage, id);
-    assert.equal(stored.version, 1, 'a refused save must not write anything');
-    assert.equal(stored.currentTurnId, 1);
-    assert.deepEqual(stored.misc, { ok: true });
+    const after = `after refused setItem('${id}') calls, getItem`;
+    assert.equal(stored.version, 1, `${after} returns version 1: nothing was written`);
+    assert.equal(stored.currentTurnId, 1, `${after} returns currentTurnId 1`);
+    assert.deepEqual(stored.misc, { ok: true }, `${after} returns the misc saved before`);
   });
 };

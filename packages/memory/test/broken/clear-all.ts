@@ -18,6 +18,7 @@ class ClearAllDriver extends OpenMemoryDriver {
 export const clearAll: BrokenAdapter = {
   defect: 'clear() drops every prefix on the store (FLUSHDB)',
   caughtBy: ['clear and len see only their own storage'],
+  says: ['after clear() of another storage, len() is still 2'],
   open: (store, prefix, options) =>
     new DriverStorage(new ClearAllDriver(store, prefix), store, prefix, options),
 };

@@ -13,6 +13,8 @@ export interface BrokenAdapter {
   readonly defect: string;
   /** Substrings of the names of the suite tests that must fail because of the defect. */
   readonly caughtBy: readonly string[];
+  /** Sentences the suite's failure messages must contain for this defect, e.g. naming the id hit. */
+  readonly says?: readonly string[];
   /** Opens a storage under `prefix` on `store` (the suite shares one store across prefixes). */
   open(store: MemoryStore, prefix: string, options?: StorageOptions): DBContextStorage;
 }

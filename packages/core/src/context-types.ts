@@ -35,8 +35,8 @@ export interface ContextTypes {
 
 /** The type of `misc` that `T` declares, `Record<string, unknown>` when it declares none. */
 export type MiscOf<T extends ContextTypes> = T extends { misc?: infer M }
-  ? // `object` is what ContextTypes itself declares: no particular type, so the untyped default.
-    object extends M
+  ? // No key at all: `object` (what ContextTypes itself declares), `{}` or nothing declared.
+    [keyof M] extends [never]
     ? Record<string, unknown>
     : M
   : Record<string, unknown>;

@@ -43,7 +43,9 @@ export class MapDriver implements ContextStorageDriver {
     for (const field of TURN_FIELDS) {
       const wanted = request[field];
       out[field] =
-        stored === undefined || wanted === undefined ? new Map() : pick(stored.items[field], wanted);
+        stored === undefined || wanted === undefined
+          ? new Map()
+          : pick(stored.items[field], wanted);
     }
     return out;
   }

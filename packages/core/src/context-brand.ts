@@ -40,7 +40,7 @@ export function brandContext(context: object, internals: ContextInternals): void
  * not `instanceof`. O(1); never throws.
  *
  * A context of another copy is saved like one of this copy, as long as both copies share the
- * internal layout (every release so far); otherwise saving it raises `InvalidArgumentError`.
+ * internal layout ({@link CONTEXT_LAYOUT}); otherwise saving it raises `InvalidArgumentError`.
  */
 export function isContext(value: unknown): value is Context {
   return typeof value === 'object' && value !== null && brandOf(value) !== undefined;

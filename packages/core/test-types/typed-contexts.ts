@@ -69,6 +69,10 @@ export async function typedStorage(): Promise<void> {
 
   const turns = await updated.fetchTurns([1, 2]);
   expectType<Equal<typeof turns, Turn<Bot>[]>>(true);
+
+  // A typed storage goes where any storage is expected (a migration, the conformance suite).
+  const anyStorage: DBContextStorage = storage;
+  await anyStorage.len();
 }
 
 export function construction(): void {

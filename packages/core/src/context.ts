@@ -1,4 +1,6 @@
 import type { Payload } from './codec.js';
+import { brandContext, CONTEXT_LAYOUT, contextInternals } from './context-brand.js';
+import type { ContextTypes, LabelOf, MiscOf, RequestOf, ResponseOf } from './context-types.js';
 import { type ItemsRequest, TURN_FIELDS, type TurnField } from './driver.js';
 import { InvalidArgumentError } from './errors.js';
 import {
@@ -8,21 +10,25 @@ import {
   mergeLoaded,
   type TurnMap,
   type TurnMapOwner,
+  type TurnMapState,
   turnMapState,
 } from './turn-map.js';
 
-/** One turn of a dialog: what the user sent, where the flow went, what the bot answered. */
-export interface Turn {
+/**
+ * One turn of a dialog: what the user sent, where the flow went, what the bot answered, typed
+ * as `T` declares (see {@link ContextTypes}).
+ */
+export interface Turn<T extends ContextTypes = ContextTypes> {
   turnId: number;
-  label?: unknown;
-  request?: unknown;
-  response?: unknown;
+  label?: LabelOf<T>;
+  request?: RequestOf<T>;
+  response?: ResponseOf<T>;
 }
 
 /** Initial values of a new context. */
-export interface ContextInit {
+export interface ContextInit<T extends ContextTypes = ContextTypes> {
   /** App data kept with the dialog. Default `{}`. */
-  misc?: Record<string, unknown>;
+  misc?: MiscOf<T>;
   /** Data of the dialog framework. Default `{}`. */
   frameworkData?: Record<string, unknown>;
   /** ms since epoch. Default: now. */
@@ -49,21 +55,28 @@ export interface ContextState {
   frameworkDataBaseline: Payload | undefined;
 }
 
-let stateOf: (context: Context) => ContextState;
+/**
+ * The arguments after the id of `new Context<T>(id, ...)`: the init is optional, unless the
+ * `misc` that `T` declares has required keys, which a context cannot start without.
+ */
+export type ContextInitArgs<T extends ContextTypes> =
+  Partial<MiscOf<T>> extends MiscOf<T>
+    ? [init?: ContextInit<T>]
+    : [init: ContextInit<T> & { misc: MiscOf<T> }];
 
 /** A plain snapshot of the loaded part of a context, as `Context#toJSON` returns it. */
-export interface ContextSnapshot {
+export interface ContextSnapshot<T extends ContextTypes = ContextTypes> {
   id: string;
   version: number;
   currentTurnId: number;
   createdAt: number;
   updatedAt: number;
   expiresAt?: number;
-  misc: Record<string, unknown>;
+  misc: MiscOf<T>;
   frameworkData: Record<string, unknown>;
-  labels: Record<number, unknown>;
-  requests: Record<number, unknown>;
-  responses: Record<number, unknown>;
+  labels: Record<number, LabelOf<T>>;
+  requests: Record<number, RequestOf<T>>;
+  responses: Record<number, ResponseOf<T>>;
 }
 
 /**
@@ -73,39 +86,41 @@ export interface ContextSnapshot {
  * Create one with `new Context(id)`, or load one with `storage.getItem(id)`; save it with
  * `storage.setItem(id, context)`. A loaded context remembers its version: saving it after someone
  * else saved the same id fails with `ConflictError` instead of overwriting their turns.
+ *
+ * `T` types `misc` and the items of the turn fields (see {@link ContextTypes}); `Context` alone
+ * is untyped. A storage recognises a context of another copy of this package by its brand (see
+ * {@link isContext}), not by `instanceof`.
  */
-export class Context {
+export class Context<T extends ContextTypes = ContextTypes> {
   /** The context id: any non-empty string. */
   readonly id: string;
   /** Highest turn id in use; 0 for a new context. `addTurn` advances it. */
   currentTurnId = 0;
   /** App data kept with the dialog; saved when it changed (compared by encoded value). */
-  misc: Record<string, unknown>;
+  misc: MiscOf<T>;
   /** Data of the dialog framework; saved when it changed. */
   frameworkData: Record<string, unknown>;
   /** Node labels by turn id. */
-  readonly labels: TurnMap;
+  readonly labels: TurnMap<LabelOf<T>>;
   /** User requests by turn id. */
-  readonly requests: TurnMap;
+  readonly requests: TurnMap<RequestOf<T>>;
   /** Bot responses by turn id. */
-  readonly responses: TurnMap;
+  readonly responses: TurnMap<ResponseOf<T>>;
   readonly #state: ContextState;
-
-  static {
-    stateOf = (context) => context.#state;
-  }
 
   /**
    * A new, unsaved context.
    *
    * @param id - any non-empty string
-   * @param init - initial misc, frameworkData, creation time
+   * @param init - initial misc, frameworkData, creation time; required when the `misc` that `T`
+   *   declares has required keys
    * @throws {@link InvalidArgumentError} for an empty or malformed id
    */
-  constructor(id: string, init: ContextInit = {}) {
+  constructor(id: string, ...[init = {}]: ContextInitArgs<T>) {
     assertContextId(id);
     this.id = id;
-    this.misc = init.misc ?? {};
+    // Without an init, T's misc has no required key, so an empty object is one.
+    this.misc = init.misc ?? ({} as MiscOf<T>);
     this.frameworkData = init.frameworkData ?? {};
     const now = init.createdAt ?? Date.now();
     this.#state = {
@@ -129,9 +144,20 @@ export class Context {
         return loaded[field];
       },
     };
-    this.labels = createTurnMap(owner, 'labels');
-    this.requests = createTurnMap(owner, 'requests');
-    this.responses = createTurnMap(owner, 'responses');
+    // Values reach a turn map only through its typed `set` (or a load, which the declared
+    // types promise), so each map holds items of its field's type.
+    this.labels = createTurnMap(owner, 'labels') as TurnMap<LabelOf<T>>;
+    this.requests = createTurnMap(owner, 'requests') as TurnMap<RequestOf<T>>;
+    this.responses = createTurnMap(owner, 'responses') as TurnMap<ResponseOf<T>>;
+    brandContext(this, {
+      layout: CONTEXT_LAYOUT,
+      state: this.#state,
+      turns: {
+        labels: turnMapState(this.labels),
+        requests: turnMapState(this.requests),
+        responses: turnMapState(this.responses),
+      },
+    });
   }
 
   /** Stored version this context is based on; 0 when it was never saved. */
@@ -158,13 +184,14 @@ export class Context {
    * Starts a new turn: advances `currentTurnId` and sets whichever of request, label and response
    * are given at the new turn id, which it returns.
    */
-  addTurn(turn: Omit<Turn, 'turnId'> = {}): number {
+  addTurn(turn: Omit<Turn<T>, 'turnId'> = {}): number {
     const turnId = this.currentTurnId + 1;
     assertTurnId(turnId);
     this.currentTurnId = turnId;
-    if ('request' in turn) this.requests.set(turnId, turn.request);
-    if ('label' in turn) this.labels.set(turnId, turn.label);
-    if ('response' in turn) this.responses.set(turnId, turn.response);
+    // A key given, even as `undefined`, sets the item, as it always did.
+    if ('request' in turn) this.requests.set(turnId, turn.request as RequestOf<T>);
+    if ('label' in turn) this.labels.set(turnId, turn.label as LabelOf<T>);
+    if ('response' in turn) this.responses.set(turnId, turn.response as ResponseOf<T>);
     return turnId;
   }
 
@@ -173,9 +200,9 @@ export class Context {
    * loaded (no round trip; see `fetchTurns` for older ones). Turns with no loaded item at all are
    * left out.
    */
-  latestTurns(n: number): Turn[] {
+  latestTurns(n: number): Turn<T>[] {
     const first = Math.max(0, this.currentTurnId - n + 1);
-    const out: Turn[] = [];
+    const out: Turn<T>[] = [];
     for (let turnId = first; turnId <= this.currentTurnId; turnId++) {
       const turn = this.#turnAt(turnId);
       if (turn !== undefined) out.push(turn);
@@ -189,7 +216,7 @@ export class Context {
    *
    * @throws `ConnectionError`, `CorruptDataError` from the storage
    */
-  async fetchTurns(turnIds: Iterable<number>): Promise<Turn[]> {
+  async fetchTurns(turnIds: Iterable<number>): Promise<Turn<T>[]> {
     const wanted = [...new Set(turnIds)].sort((a, b) => a - b);
     for (const turnId of wanted) assertTurnId(turnId);
     const request: Partial<Record<TurnField, number[]>> = {};
@@ -214,7 +241,7 @@ export class Context {
   }
 
   /** A plain snapshot of the loaded part of the context, for logs and JSON APIs. */
-  toJSON(): ContextSnapshot {
+  toJSON(): ContextSnapshot<T> {
     const state = this.#state;
     return {
       id: this.id,
@@ -241,28 +268,39 @@ export class Context {
     }
   }
 
-  #turnAt(turnId: number): Turn | undefined {
-    const turn: Turn = { turnId };
+  #turnAt(turnId: number): Turn<T> | undefined {
+    const turn: Turn<T> = { turnId };
     let any = false;
+    // `has` said the item is loaded, so `get` returns it (an `undefined` item only if one was set).
     if (this.labels.has(turnId)) {
-      turn.label = this.labels.get(turnId);
+      turn.label = this.labels.get(turnId) as LabelOf<T>;
       any = true;
     }
     if (this.requests.has(turnId)) {
-      turn.request = this.requests.get(turnId);
+      turn.request = this.requests.get(turnId) as RequestOf<T>;
       any = true;
     }
     if (this.responses.has(turnId)) {
-      turn.response = this.responses.get(turnId);
+      turn.response = this.responses.get(turnId) as ResponseOf<T>;
       any = true;
     }
     return any ? turn : undefined;
   }
 }
 
-/** Storage-side bookkeeping of a context. Internal to the package. */
-export function contextState(context: Context): ContextState {
-  return stateOf(context);
+/**
+ * Storage-side bookkeeping of a context, of this copy of core or of another one (read through the
+ * brand: another copy's `#state` is out of reach). Internal to the package.
+ *
+ * @throws {@link InvalidArgumentError} for a value that is not a context of a compatible copy
+ */
+export function contextState(context: object): ContextState {
+  return contextInternals(context).state;
+}
+
+/** Bookkeeping of one turn map of a context of any copy of core. Internal to the package. */
+export function contextTurns(context: object, field: TurnField): TurnMapState {
+  return contextInternals(context).turns[field];
 }
 
 /**

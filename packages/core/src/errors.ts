@@ -16,6 +16,7 @@ const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'UNSUPPORTED',
   'PERMISSION',
+  'MISSING_PACKAGE',
 ] as const;
 const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
@@ -195,12 +196,46 @@ export class UnknownSchemeError extends ContextStorageError {
       packageName === undefined
         ? `no context-storage adapter serves the scheme "${scheme}://"`
         : options?.problem === undefined
-          ? `the scheme "${scheme}://" is served by ${packageName}, which is not installed: run \`npm install ${packageName}\` (or pnpm add / yarn add)`
+          ? `the scheme "${scheme}://" is served by ${packageName}, which is not installed: run \`npm install ${packageName}\` (or pnpm add / yarn add); in a bundled application, import the adapter and pass it: createContextStorage(uri, { adapters: [contextStorageAdapter] })`
           : `the scheme "${scheme}://" is served by ${packageName}, which ${options.problem}`,
       options,
     );
     this.scheme = scheme;
     this.packageName = packageName;
+  }
+}
+
+/**
+ * A package a storage needs at run time is not installed: typically the client library of an
+ * adapter (`ioredis`, `redis`, `keyv`, `pg`...), which adapters declare as a peer dependency so
+ * that an application installs only the backend it uses. {@link MissingPackageError.packageName}
+ * names the package to install, and the message says how.
+ */
+export class MissingPackageError extends ContextStorageError {
+  /** The package to install, for example `ioredis`. */
+  readonly packageName: string;
+  /** The package that needs it, for example `@context-storage/ioredis`, when known. */
+  readonly requiredBy: string | undefined;
+
+  /**
+   * @param packageName - the missing package
+   * @param requiredBy - the package that imports it, if known
+   * @param options - `cause`: the import failure; `range`: the versions to install (`^5`), when
+   *   the latest one would not do
+   */
+  constructor(
+    packageName: string,
+    requiredBy?: string,
+    options?: ContextStorageErrorOptions & { range?: string },
+  ) {
+    const spec = options?.range === undefined ? packageName : `${packageName}@${options.range}`;
+    super(
+      'MISSING_PACKAGE',
+      `${requiredBy ?? 'context-storage'} needs the package ${packageName}, which is not installed: run \`npm install ${spec}\` (or pnpm add / yarn add)`,
+      options,
+    );
+    this.packageName = packageName;
+    this.requiredBy = requiredBy;
   }
 }
 

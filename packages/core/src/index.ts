@@ -5,7 +5,21 @@ export {
   jsonCodec,
   type Payload,
 } from './codec.js';
-export { Context, type ContextInit, type ContextSnapshot, type Turn } from './context.js';
+export {
+  Context,
+  type ContextInit,
+  type ContextInitArgs,
+  type ContextSnapshot,
+  type Turn,
+} from './context.js';
+export { isContext } from './context-brand.js';
+export type {
+  ContextTypes,
+  LabelOf,
+  MiscOf,
+  RequestOf,
+  ResponseOf,
+} from './context-types.js';
 export { devalueCodec } from './devalue-codec.js';
 export {
   type LoadWindows,
@@ -26,6 +40,7 @@ export {
   InvalidArgumentError,
   InvalidUriError,
   isContextStorageError,
+  MissingPackageError,
   PermissionError,
   UnknownSchemeError,
   UnsupportedOperationError,

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { missingPackage } from './adapter/client-library.js';
 import { UriQuery } from './adapter/uri-query.js';
-import { InvalidUriError, UnknownSchemeError } from './errors.js';
+import type { ContextTypes } from './context-types.js';
+import { InvalidUriError, MissingPackageError, UnknownSchemeError } from './errors.js';
 import type { DBContextStorage } from './storage.js';
 import type { AdapterOptions } from './storage-options.js';
 import { redactUri, uriScheme } from './uri.js';
@@ -23,6 +25,20 @@ export interface CreateStorageOptions extends AdapterOptions {
    * installed its adapter (core itself does not depend on any adapter).
    */
   resolveFrom?: readonly string[];
+  /**
+   * Adapters to serve the URI, each an adapter package's `contextStorageAdapter`: the first that
+   * serves the scheme (and, with `?client=`, has that name) wins over registered ones, and no
+   * package is looked up. This is the form that survives bundling (esbuild, webpack, Rollup...),
+   * where adapters cannot be found by package name at run time:
+   *
+   * ```ts
+   * import { contextStorageAdapter as memory } from '@context-storage/memory';
+   * const storage = await createContextStorage('memory://', { adapters: [memory] });
+   * ```
+   *
+   * They are not registered: other calls do not see them. Not passed on to the adapter.
+   */
+  adapters?: readonly ContextStorageAdapter[];
 }
 
 /**
@@ -99,27 +115,49 @@ export function registeredSchemes(): { scheme: string; adapter: string; packageN
 
 /**
  * Opens a context storage from a URI (`memory://`, `redis://host:6379/0?prefix=bot`...), picking
- * the adapter by scheme. The adapter package is imported on first use of its scheme, so only the
- * backend actually used is loaded.
+ * the adapter by scheme: first among `options.adapters`, then among registered adapters, and
+ * only then by importing the known package of the scheme, on first use, so only the backend
+ * actually used is loaded. A bundled application passes its adapters (see
+ * {@link CreateStorageOptions.adapters}): a bundle has no packages to import by name.
+ *
+ * `T` types the contexts of the storage (see {@link ContextTypes}):
+ * `createContextStorage<Bot>('memory://')` resolves a `DBContextStorage<Bot>`.
  *
  * @throws `InvalidUriError` for a malformed URI, `UnknownSchemeError` for a scheme no installed
- * adapter serves (naming the package to install), `ConnectionError` when the backend is down
+ * adapter serves (naming the package to install), `MissingPackageError` when the adapter is
+ * installed but a package it needs (its client library) is not, `ConnectionError` when the
+ * backend is down
  */
-export async function createContextStorage(
+export async function createContextStorage<T extends ContextTypes = ContextTypes>(
   uri: string,
   options: CreateStorageOptions = {},
-): Promise<DBContextStorage> {
+): Promise<DBContextStorage<T>> {
+  const { adapters: explicit = [], ...adapterOptions } = options;
   const scheme = uriScheme(uri);
   // The same query parser every adapter uses, so `client` reads alike here and there.
   const client = UriQuery.of(uri).string('client');
-  const registered = registry.get(scheme) ?? [];
+  const candidates = [
+    ...explicit.filter((adapter) => adapter.schemes.some((s) => s.toLowerCase() === scheme)),
+    ...(registry.get(scheme) ?? []),
+  ];
   const adapter =
     client === undefined
-      ? (registered[0] ??
+      ? (candidates[0] ??
         (await loadKnownAdapter(scheme, KNOWN_SCHEMES[scheme], options.resolveFrom)))
-      : (registered.find((known) => known.name === client) ??
+      : (candidates.find((known) => known.name === client) ??
         (await loadKnownAdapter(scheme, clientPackages(uri, scheme, client), options.resolveFrom)));
-  return adapter.create(uri, options);
+  let storage: DBContextStorage;
+  try {
+    storage = await adapter.create(uri, adapterOptions);
+  } catch (error) {
+    // An adapter imports its client library when it opens a storage; one that is not installed
+    // fails there with Node's raw "Cannot find package".
+    const missing = missingPackage(error);
+    if (missing === undefined) throw error;
+    throw new MissingPackageError(missing, adapter.packageName, { cause: error });
+  }
+  // Every storage holds contexts of one class; T is what the application declares they hold.
+  return storage as DBContextStorage<T>;
 }
 
 /** The known package of adapter `client` for `scheme` (`?client=node-redis`). */
@@ -178,7 +216,7 @@ async function importInstalled(
   try {
     return await import(packageName);
   } catch (error) {
-    if (!isNotFound(error, packageName)) throw loadFailure(scheme, packageName, error);
+    if (missingPackage(error) !== packageName) throw loadFailure(scheme, packageName, error);
   }
   for (const folder of resolveFrom) {
     let resolved: string;
@@ -196,15 +234,19 @@ async function importInstalled(
   return undefined;
 }
 
-function isNotFound(error: unknown, packageName: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    String((error as Error).message).includes(packageName)
-  );
-}
-
-function loadFailure(scheme: string, packageName: string, cause: unknown): UnknownSchemeError {
+/**
+ * What to raise when an installed adapter package fails to load: a package it imports is missing
+ * (its client library, when the adapter imports it at once), or something else broke.
+ */
+function loadFailure(
+  scheme: string,
+  packageName: string,
+  cause: unknown,
+): MissingPackageError | UnknownSchemeError {
+  const missing = missingPackage(cause);
+  if (missing !== undefined && missing !== packageName) {
+    return new MissingPackageError(missing, packageName, { cause });
+  }
   return new UnknownSchemeError(scheme, packageName, {
     cause,
     problem: `is installed but failed to load: ${(cause as Error)?.message ?? String(cause)}`,

@@ -1,5 +1,7 @@
 import { type Codec, jsonCodec } from './codec.js';
 import { assertContextId, Context, type ContextBinding } from './context.js';
+import { isContext } from './context-brand.js';
+import type { ContextTypes } from './context-types.js';
 import {
   type ContextStorageDriver,
   type ContextWrite,
@@ -50,8 +52,11 @@ import type { LoadedItem } from './turn-map.js';
  * that is not one becomes a `ConnectionError` with the original as `cause`); only the function
  * given to `update` may throw its own errors. Costs are stated per method in round trips to the
  * backend; none grows with the length of a dialog except those that ask for every turn.
+ *
+ * `T` types the contexts it loads and saves (see {@link ContextTypes}); `DBContextStorage` alone
+ * is untyped. The types are the application's promise: a load does not validate them.
  */
-export class DBContextStorage implements AsyncDisposable {
+export class DBContextStorage<T extends ContextTypes = ContextTypes> implements AsyncDisposable {
   /** Adapter name, for example `memory`. */
   readonly name: string;
   /** What the backend guarantees. */
@@ -130,7 +135,7 @@ export class DBContextStorage implements AsyncDisposable {
    *
    * @throws `CorruptDataError` when what is stored cannot be read back
    */
-  async getItem(id: string, options: LoadOptions = {}): Promise<Context | undefined> {
+  async getItem(id: string, options: LoadOptions = {}): Promise<Context<T> | undefined> {
     return (await this.getItems([id], options))[0];
   }
 
@@ -143,7 +148,7 @@ export class DBContextStorage implements AsyncDisposable {
   async getItems(
     ids: readonly string[],
     options: LoadOptions = {},
-  ): Promise<(Context | undefined)[]> {
+  ): Promise<(Context<T> | undefined)[]> {
     for (const id of ids) assertContextId(id);
     const windows = resolveWindows(options.latest, this.latest);
     return this.#run(() => this.#load(ids, windows));
@@ -159,9 +164,13 @@ export class DBContextStorage implements AsyncDisposable {
    * or id) overwrites whatever is stored, last writer wins, as in Chatsky; a context from another
    * location is first loaded in full (one more round trip) and stays bound to where it came from.
    *
-   * @throws `ConflictError`, `CodecError`, `InvalidArgumentError` (nothing written)
+   * A context made by another copy of `@context-storage/core` (a second version nested by npm) is
+   * saved like one of this copy: contexts are recognised by their brand, not by `instanceof`.
+   *
+   * @throws `ConflictError`, `CodecError`, `InvalidArgumentError` (nothing written; also for a
+   * value that is not a context)
    */
-  async setItem(id: string, context: Context, options: SaveOptions = {}): Promise<void> {
+  async setItem(id: string, context: Context<T>, options: SaveOptions = {}): Promise<void> {
     await this.setItems([[id, context]], options);
   }
 
@@ -174,7 +183,7 @@ export class DBContextStorage implements AsyncDisposable {
    * @throws `ConflictError` for the first rejected context, after the others were saved
    */
   async setItems(
-    entries: Iterable<readonly [string, Context]>,
+    entries: Iterable<readonly [string, Context<T>]>,
     options: SaveOptions = {},
   ): Promise<void> {
     // What a save guarantees, and the one mechanism behind each:
@@ -187,10 +196,10 @@ export class DBContextStorage implements AsyncDisposable {
     // 3. close() waits for every call in flight (`#inFlight`, through `#run`).
     // A save that waits for nothing captures the contexts as they are at the call: changes made
     // while it is in flight are left for the next save.
-    const byId = new Map<string, Context>();
+    const byId = new Map<string, Context<T>>();
     for (const [id, context] of entries) {
       assertContextId(id);
-      if (!(context instanceof Context)) {
+      if (!isContext(context)) {
         throw new InvalidArgumentError(`setItem expects a Context for id ${JSON.stringify(id)}`);
       }
       byId.delete(id);
@@ -216,14 +225,17 @@ export class DBContextStorage implements AsyncDisposable {
    * times, with a short random back-off. Concurrent updates of one id therefore lose nothing.
    * Resolves the saved context. Two round trips per attempt. `close()` waits for it.
    *
+   * For an id with no stored context, `change` receives a new one (`version` 0) whose `misc` is
+   * `{}`, whatever `T` declares: declare misc keys optional, or fill them when `version` is 0.
+   *
    * @throws `ConflictError` when every attempt conflicted; whatever `change` throws (nothing is
    * written then)
    */
   async update(
     id: string,
-    change: (context: Context) => void | Promise<void>,
+    change: (context: Context<T>) => void | Promise<void>,
     options: UpdateOptions = {},
-  ): Promise<Context> {
+  ): Promise<Context<T>> {
     assertContextId(id);
     const retries = checkCount(options.retries ?? this.updateRetries, 'retries');
     const ttlMs = this.#effectiveTtl(options.ttlMs);
@@ -231,7 +243,7 @@ export class DBContextStorage implements AsyncDisposable {
     return this.#run(async () => {
       for (let attempt = 0; ; attempt++) {
         const [loaded] = await this.#load([id], windows);
-        const context = loaded ?? new Context(id);
+        const context = loaded ?? (new Context<ContextTypes>(id) as Context<T>);
         await change(context);
         const mode: SaveMode =
           context.version === 0 ? { kind: 'replace', expectedVersion: 0 } : { kind: 'changes' };
@@ -305,14 +317,15 @@ export class DBContextStorage implements AsyncDisposable {
     return this.close();
   }
 
-  async #load(ids: readonly string[], windows: LoadWindows): Promise<(Context | undefined)[]> {
+  async #load(ids: readonly string[], windows: LoadWindows): Promise<(Context<T> | undefined)[]> {
     if (ids.length === 0) return [];
     const stored = await this.#call(() => this.driver.load(ids, windows));
     return ids.map((id, index) => {
       const entry = stored[index];
+      // What is stored is what the application saved as T: the types are its promise.
       return entry === undefined
         ? undefined
-        : decodeStoredContext(id, entry, windows, this.codec, this.#binding);
+        : (decodeStoredContext(id, entry, windows, this.codec, this.#binding) as Context<T>);
     });
   }
 
@@ -382,7 +395,7 @@ export class DBContextStorage implements AsyncDisposable {
 }
 
 /** Saves of one context object, one after the other, across every storage (invariant 1). */
-const contextSaves = new KeyedSerializer<Context>();
+const contextSaves = new KeyedSerializer<object>();
 
 function conflictOf(write: ContextWrite, actualVersion: number | undefined): ConflictError {
   return new ConflictError(write.id, write.expectedVersion ?? 0, actualVersion);

@@ -1,6 +1,7 @@
 import { windowTurnIds } from './adapter/windows.js';
 import { type Codec, decodePayload, type Payload } from './codec.js';
-import { Context, type ContextBinding, contextState } from './context.js';
+import { Context, type ContextBinding, contextState, contextTurns } from './context.js';
+import type { ContextTypes } from './context-types.js';
 import {
   type ContextWrite,
   type ItemRef,
@@ -12,7 +13,7 @@ import {
   type TurnField,
 } from './driver.js';
 import { CodecError, CorruptDataError, InvalidArgumentError } from './errors.js';
-import { type LoadedItem, mergeLoaded, turnMapState } from './turn-map.js';
+import { type LoadedItem, mergeLoaded } from './turn-map.js';
 
 /**
  * Turns what a driver loaded into a live {@link Context} bound to its storage. Validates the main
@@ -51,7 +52,7 @@ export function decodeStoredContext(
     const window = windows[field];
     const requested = window === 'all' ? 'all' : windowTurnIds(currentTurnId, window);
     mergeLoaded(
-      turnMapState(context[field]),
+      contextTurns(context, field),
       requested,
       decodeItems(codec, id, field, stored.items[field]),
     );
@@ -100,9 +101,9 @@ export interface PreparedWrite {
  * @throws `CodecError` naming the path of a value that cannot be stored, `InvalidArgumentError`
  * for main info that could not be read back (a `currentTurnId` that is not an integer...)
  */
-export function prepareWrite(
+export function prepareWrite<T extends ContextTypes>(
   id: string,
-  context: Context,
+  context: Context<T>,
   mode: SaveMode,
   codec: Codec,
   ttlMs: number | undefined,
@@ -127,7 +128,7 @@ export function prepareWrite(
   // The generations sent: only these changes are cleared by the commit.
   const sent = new Map<TurnField, { changed: Map<number, number>; deleted: Map<number, number> }>();
   for (const field of TURN_FIELDS) {
-    const items = turnMapState(context[field]);
+    const items = contextTurns(context, field);
     sent.set(field, { changed: new Map(items.changed), deleted: new Map(items.deleted) });
     for (const [turnId, value] of items.values) {
       const path = `${field}[${turnId}]`;
@@ -187,7 +188,7 @@ export function prepareWrite(
       frameworkDataBaseline: frameworkData,
     });
     for (const field of TURN_FIELDS) {
-      const items = turnMapState(context[field]);
+      const items = contextTurns(context, field);
       const { changed, deleted: gone } = sent.get(field)!;
       for (const [turnId, payload] of saved[field]) {
         if (items.changed.get(turnId) === changed.get(turnId)) items.baseline.set(turnId, payload);
@@ -211,8 +212,8 @@ export function prepareWrite(
  *
  * @throws as {@link prepareWrite}
  */
-export function prepareSaves(
-  entries: readonly (readonly [string, Context])[],
+export function prepareSaves<T extends ContextTypes>(
+  entries: readonly (readonly [string, Context<T>])[],
   codec: Codec,
   ttlMs: number | undefined,
   binding: ContextBinding,
@@ -230,7 +231,11 @@ export function prepareSaves(
 }
 
 /** True when `context` was loaded from `location` under `id`: saved there incrementally. */
-function isBoundTo(id: string, context: Context, location: string): boolean {
+function isBoundTo<T extends ContextTypes>(
+  id: string,
+  context: Context<T>,
+  location: string,
+): boolean {
   return context.id === id && contextState(context).binding?.location === location;
 }
 
@@ -238,7 +243,11 @@ function isBoundTo(id: string, context: Context, location: string): boolean {
  * True when saving `context` under `id` at `location` copies it from elsewhere (another location
  * or id): the copy is whole, so the context must first load what it has not loaded yet.
  */
-export function isCopy(id: string, context: Context, location: string): boolean {
+export function isCopy<T extends ContextTypes>(
+  id: string,
+  context: Context<T>,
+  location: string,
+): boolean {
   return !isBoundTo(id, context, location) && contextState(context).binding !== undefined;
 }
 
@@ -255,7 +264,7 @@ function encodeValue(codec: Codec, value: unknown, path: string): Payload {
 }
 
 /** Refuses main info that the next load would report as corrupt. */
-function assertSavable(context: Context): void {
+function assertSavable<T extends ContextTypes>(context: Context<T>): void {
   const { currentTurnId, createdAt, misc, frameworkData } = context;
   if (!Number.isSafeInteger(currentTurnId) || currentTurnId < 0) {
     throw new InvalidArgumentError(

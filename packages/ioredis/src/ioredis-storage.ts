@@ -1,3 +1,4 @@
+import type { ContextTypes } from '@context-storage/core';
 import {
   openRedisStorage,
   type RedisBinding,
@@ -27,7 +28,9 @@ const IOREDIS: RedisBinding<IoRedisClient> = {
  * Open it from a URI with {@link IoRedisContextStorage.connect} (it then owns the client), or
  * wrap a `Redis` / `Cluster` you created with `new IoRedisContextStorage(client, options)`.
  */
-export class IoRedisContextStorage extends RedisContextStorage<IoRedisClient> {
+export class IoRedisContextStorage<
+  T extends ContextTypes = ContextTypes,
+> extends RedisContextStorage<IoRedisClient, T> {
   /**
    * Wraps a client; `close()` leaves it open unless `closeClient` is set.
    *
@@ -47,9 +50,12 @@ export class IoRedisContextStorage extends RedisContextStorage<IoRedisClient> {
    *
    * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`
    */
-  static connect(uri: string, options: IoRedisStorageOptions = {}): Promise<IoRedisContextStorage> {
+  static connect<T extends ContextTypes = ContextTypes>(
+    uri: string,
+    options: IoRedisStorageOptions = {},
+  ): Promise<IoRedisContextStorage<T>> {
     return openRedisStorage(IOREDIS, uri, options, (client, merged) => {
-      return new IoRedisContextStorage(client, merged);
+      return new IoRedisContextStorage<T>(client, merged);
     });
   }
 }

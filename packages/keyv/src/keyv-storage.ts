@@ -1,6 +1,7 @@
 import {
   type ClientAdapterOptions,
   ConnectionError,
+  type ContextTypes,
   DBContextStorage,
   InvalidArgumentError,
 } from '@context-storage/core';
@@ -39,7 +40,7 @@ let storeCount = 0;
  * one). The storage sets its `throwOnErrors`, so that a failing store is reported as a
  * `ConnectionError` instead of being read as a missing context.
  */
-export class KeyvContextStorage extends DBContextStorage {
+export class KeyvContextStorage<T extends ContextTypes = ContextTypes> extends DBContextStorage<T> {
   /** The Keyv instance. */
   readonly keyv: Keyv;
   /** Its namespace: this storage's prefix. */
@@ -94,7 +95,10 @@ export class KeyvContextStorage extends DBContextStorage {
    *
    * @throws `InvalidUriError`, `ConnectionError`
    */
-  static async connect(uri: string, options: KeyvStorageOptions = {}): Promise<KeyvContextStorage> {
+  static async connect<T extends ContextTypes = ContextTypes>(
+    uri: string,
+    options: KeyvStorageOptions = {},
+  ): Promise<KeyvContextStorage<T>> {
     const target = parseKeyvRedisUri(uri);
     const merged = mergeOptions<KeyvStorageOptions>(
       target.options,

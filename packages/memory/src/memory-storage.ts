@@ -1,4 +1,4 @@
-import { type AdapterOptions, DBContextStorage } from '@context-storage/core';
+import { type AdapterOptions, type ContextTypes, DBContextStorage } from '@context-storage/core';
 import { mergeOptions } from '@context-storage/core/adapter';
 import { MemoryDriver } from './memory-driver.js';
 import { MemoryStore, namedMemoryStore } from './memory-store.js';
@@ -20,7 +20,9 @@ export interface MemoryStorageOptions extends AdapterOptions {
  * Every operation costs O(1) per context and item, except `len` and `ids` (a scan of the
  * storage's contexts to drop expired ones).
  */
-export class MemoryContextStorage extends DBContextStorage {
+export class MemoryContextStorage<
+  T extends ContextTypes = ContextTypes,
+> extends DBContextStorage<T> {
   /** The store holding this storage's contexts. */
   readonly store: MemoryStore;
   /** This storage's namespace in the store. */
@@ -43,10 +45,10 @@ export class MemoryContextStorage extends DBContextStorage {
    *
    * @throws `InvalidUriError` for anything else (a path, a port, credentials, unknown options)
    */
-  static async connect(
+  static async connect<T extends ContextTypes = ContextTypes>(
     uri: string,
     options: MemoryStorageOptions = {},
-  ): Promise<MemoryContextStorage> {
+  ): Promise<MemoryContextStorage<T>> {
     const { storeName, options: fromUri } = parseMemoryUri(uri);
     return new MemoryContextStorage({
       ...mergeOptions<MemoryStorageOptions>(fromUri, options),

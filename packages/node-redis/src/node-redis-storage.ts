@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@context-storage/core';
+import { type ContextTypes, InvalidArgumentError } from '@context-storage/core';
 import {
   openRedisStorage,
   type RedisBinding,
@@ -38,7 +38,9 @@ const NODE_REDIS: RedisBinding<NodeRedisClient> = {
  * wrap a client, cluster or sentinel you created and connected with
  * `new NodeRedisContextStorage(client, options)`.
  */
-export class NodeRedisContextStorage extends RedisContextStorage<NodeRedisClient> {
+export class NodeRedisContextStorage<
+  T extends ContextTypes = ContextTypes,
+> extends RedisContextStorage<NodeRedisClient, T> {
   /**
    * Wraps a connected client; `close()` leaves it open unless `closeClient` is set.
    *
@@ -59,12 +61,12 @@ export class NodeRedisContextStorage extends RedisContextStorage<NodeRedisClient
    *
    * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`
    */
-  static connect(
+  static connect<T extends ContextTypes = ContextTypes>(
     uri: string,
     options: NodeRedisStorageOptions = {},
-  ): Promise<NodeRedisContextStorage> {
+  ): Promise<NodeRedisContextStorage<T>> {
     return openRedisStorage(NODE_REDIS, uri, options, (client, merged) => {
-      return new NodeRedisContextStorage(client, merged);
+      return new NodeRedisContextStorage<T>(client, merged);
     });
   }
 }

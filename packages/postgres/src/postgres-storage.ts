@@ -1,4 +1,8 @@
-import { type ClientAdapterOptions, DBContextStorage } from '@context-storage/core';
+import {
+  type ClientAdapterOptions,
+  type ContextTypes,
+  DBContextStorage,
+} from '@context-storage/core';
 import { mergeOptions } from '@context-storage/core/adapter';
 import { DEFAULT_PREFIX, DEFAULT_SCHEMA } from './layout.js';
 import { type PgQueryable, pgSqlClient } from './pg-binding.js';
@@ -49,7 +53,9 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
  * are atomic with their version check across every process; TTL is enforced by the server's
  * clock in every statement. See the package README for the schema.
  */
-export class PostgresContextStorage extends DBContextStorage {
+export class PostgresContextStorage<
+  T extends ContextTypes = ContextTypes,
+> extends DBContextStorage<T> {
   /** This storage's prefix. */
   readonly prefix: string;
   /** The schema of its tables. */
@@ -102,10 +108,10 @@ export class PostgresContextStorage extends DBContextStorage {
    *   installed; `ConnectionError` (refused, wrong password, unknown database, TLS failure,
    *   timeout, a PGlite directory in use by another process: `PgliteDirectoryInUseError`)
    */
-  static async connect(
+  static async connect<T extends ContextTypes = ContextTypes>(
     uri: string,
     options: PostgresStorageOptions = {},
-  ): Promise<PostgresContextStorage> {
+  ): Promise<PostgresContextStorage<T>> {
     const target = parsePostgresUri(uri);
     const merged: PostgresStorageOptions = mergeOptions<PostgresStorageOptions>(
       target.options,

@@ -1,5 +1,6 @@
 import {
   type ClientAdapterOptions,
+  type ContextTypes,
   DBContextStorage,
   InvalidUriError,
 } from '@context-storage/core';
@@ -75,7 +76,10 @@ export interface RedisBinding<Client> {
  * in Lua, TTL, batches in one round trip (per node on a cluster), SCAN-based `len` / `clear` /
  * `ids` inside the prefix only.
  */
-export class RedisContextStorage<Client> extends DBContextStorage {
+export class RedisContextStorage<
+  Client,
+  T extends ContextTypes = ContextTypes,
+> extends DBContextStorage<T> {
   /** The client. */
   readonly client: Client;
   /** The key prefix. */

@@ -9,7 +9,9 @@
  * - {@link ttlLeftMs}: an expiry instant as the relative TTL most backends take;
  * - {@link versionMatches}: the version and creation check of a write;
  * - {@link storageLocation}: the one format of a storage's location;
- * - {@link undecodablePayload}: what a conformance `corrupt` hook writes.
+ * - {@link undecodablePayload}: what a conformance `corrupt` hook writes;
+ * - {@link importClientLibrary}: a client library's import, "not installed" as
+ *   `MissingPackageError`.
  *
  * Applications import `@context-storage/core`; only adapters need this entry.
  *
@@ -37,6 +39,7 @@ export type {
 export { TURN_FIELDS } from '../driver.js';
 export { redactUri, uriScheme } from '../uri.js';
 export { boundedCall, type CallBound } from './bounded-call.js';
+export { importClientLibrary, missingPackage } from './client-library.js';
 export { withDeadline } from './deadline.js';
 export { ttlLeftMs } from './expiry.js';
 export { storageLocation } from './location.js';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConnectionError, CorruptDataError } from '@context-storage/core';
 import {
   boundedCall,
@@ -50,12 +51,58 @@ const TAGS: Record<TurnField, 'l' | 'q' | 'r'> = { labels: 'l', requests: 'q', r
  * What a Keyv store can promise: TTL (Keyv expires entries on read, and stores such as
  * @keyv/redis natively), listing through Keyv's iterator when the store has one. Never
  * compare-and-set across processes: Keyv has no conditional write, so a save reads and then writes.
+ * Cost: a look at the Keyv's properties.
  */
 export function keyvCapabilities(keyv: Keyv): StorageCapabilities {
   return Object.freeze({
     ttl: true,
     crossInstanceCompareAndSet: false,
-    listIds: typeof keyv.iterator === 'function',
+    listIds: canIterate(keyv),
+  });
+}
+
+/** Whether `keyv.iterator()` lists the store's entries, on keyv 5 and on keyv 6. */
+function canIterate(keyv: Keyv): boolean {
+  // keyv 5 defines `iterator` only over a store that can list; keyv 6 always has the method and
+  // yields nothing over a store that cannot, which the store's capabilities (or a missing
+  // `iterator`) tell.
+  if (typeof keyv.iterator !== 'function') return false;
+  const store: unknown = keyv.store;
+  if (store instanceof Map) return true;
+  if (typeof store !== 'object' || store === null) return false;
+  const declared = (store as { capabilities?: { methods?: { iterator?: { exists?: unknown } } } })
+    .capabilities?.methods?.iterator?.exists;
+  if (typeof declared === 'boolean') return declared;
+  return typeof (store as { iterator?: unknown }).iterator === 'function';
+}
+
+/** The Keyv call running in this async context, and the first failure Keyv reported during it. */
+interface KeyvCall {
+  failure?: { error: unknown };
+}
+
+const runningCall = new AsyncLocalStorage<KeyvCall>();
+const listenedTo = new WeakSet<Keyv>();
+
+/**
+ * Makes Keyv's reported failures reach the call that met them. keyv 6 has no `throwOnErrors`:
+ * with an 'error' listener attached (which every Keyv over a server needs, or a dropped connection
+ * crashes the process) a failing `get` resolves `undefined`, and a context would look deleted.
+ * Keyv emits the error inside the failing call, so the listener finds that call in its async
+ * context. Outside our calls the listener acts as if it were not there: keyv 6 throws an error
+ * that no one else listens to (as it would without this listener), keyv 5 drops it.
+ */
+function reportFailuresToCalls(keyv: Keyv): void {
+  if (listenedTo.has(keyv)) return;
+  listenedTo.add(keyv);
+  keyv.on('error', (error: unknown) => {
+    const call = runningCall.getStore();
+    if (call !== undefined) {
+      call.failure ??= { error };
+      return;
+    }
+    const throwsUnheard = (keyv as { throwOnEmptyListeners?: unknown }).throwOnEmptyListeners;
+    if (throwsUnheard === true && keyv.listeners('error').length === 1) throw error;
   });
 }
 
@@ -93,6 +140,7 @@ export class KeyvDriver implements ContextStorageDriver {
     this.#ownsKeyv = ownsKeyv;
     this.capabilities = keyvCapabilities(keyv);
     this.location = location;
+    reportFailuresToCalls(keyv);
   }
 
   async load(ids: readonly string[], windows: LoadWindows): Promise<(StoredContext | undefined)[]> {
@@ -261,11 +309,25 @@ export class KeyvDriver implements ContextStorageDriver {
     });
   }
 
-  /** Runs a Keyv call within the time bound, turning its failures into ConnectionError. */
+  /**
+   * Runs a Keyv call within the time bound, turning its failures into ConnectionError: those it
+   * throws (keyv 5 with `throwOnErrors`, keyv 6 without an 'error' listener) and those Keyv only
+   * reports to its 'error' listeners (keyv 6).
+   */
   #call<T>(operation: () => Promise<T>): Promise<T> {
     const bound = { timeoutMs: this.#commandTimeoutMs, description: 'the Keyv store' };
+    const call: KeyvCall = {};
     // A store that throws synchronously fails the call like one that rejects.
-    return boundedCall(Promise.resolve().then(operation), bound, 'a call');
+    const result = runningCall.run(call, () => Promise.resolve().then(operation));
+    return boundedCall(
+      result.then((value) => {
+        if (call.failure === undefined) return value;
+        const { error } = call.failure;
+        throw error instanceof Error ? error : new Error(String(error));
+      }),
+      bound,
+      'a call',
+    );
   }
 }
 

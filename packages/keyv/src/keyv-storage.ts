@@ -36,8 +36,10 @@ let storeCount = 0;
  * context at the same moment may lose one's turn; use a Redis adapter for that.
  *
  * The Keyv must have a namespace (the storage's isolation: `clear()` clears it, never another
- * one). The storage sets its `throwOnErrors`, so that a failing store is reported as a
- * `ConnectionError` instead of being read as a missing context.
+ * one). A failing store is reported as a `ConnectionError`, never read as a missing context:
+ * on keyv 5 the storage sets the Keyv's `throwOnErrors`; on keyv 6 (which dropped it) it adds an
+ * 'error' listener that fails the call during which Keyv reported the error. Works with keyv 5
+ * and 6 (tested on both).
  */
 export class KeyvContextStorage extends DBContextStorage {
   /** The Keyv instance. */
@@ -63,9 +65,11 @@ export class KeyvContextStorage extends DBContextStorage {
         `prefix "${options.prefix}" differs from the Keyv's namespace "${namespace}": the namespace is the prefix`,
       );
     }
+    // keyv 5 reports a failing store as a missing value unless told to throw; keyv 6 has no such
+    // switch (the driver finds its failures through the 'error' event instead).
     keyv.throwOnErrors = true;
     const location =
-      options.location ?? storageLocation(`keyv://${storeId(keyv.store)}`, namespace);
+      options.location ?? storageLocation(`keyv://${storeId(backingStore(keyv.store))}`, namespace);
     super(
       new KeyvDriver(
         keyv,
@@ -138,6 +142,23 @@ export class KeyvContextStorage extends DBContextStorage {
       throw error;
     }
   }
+}
+
+/**
+ * The store that holds the data: keyv 6 wraps a Map (or an older store) in an adapter of its own
+ * per Keyv instance, so two Keyvs over one Map have two adapters but one Map.
+ */
+function backingStore(store: unknown): unknown {
+  let inner = store;
+  for (let depth = 0; depth < 4; depth++) {
+    const wrapped: unknown =
+      typeof inner === 'object' && inner !== null && !(inner instanceof Map)
+        ? (inner as { store?: unknown }).store
+        : undefined;
+    if (typeof wrapped !== 'object' || wrapped === null) return inner;
+    inner = wrapped;
+  }
+  return inner;
 }
 
 function storeId(store: unknown): string {

@@ -1,5 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ConnectionError, CorruptDataError } from '@context-storage/core';
+import {
+  ConnectionError,
+  CorruptDataError,
+  UnsupportedOperationError,
+} from '@context-storage/core';
 import {
   boundedCall,
   type ContextStorageDriver,
@@ -64,16 +68,31 @@ export function keyvCapabilities(keyv: Keyv): StorageCapabilities {
 /** Whether `keyv.iterator()` lists the store's entries, on keyv 5 and on keyv 6. */
 function canIterate(keyv: Keyv): boolean {
   // keyv 5 defines `iterator` only over a store that can list; keyv 6 always has the method and
-  // yields nothing over a store that cannot, which the store's capabilities (or a missing
-  // `iterator`) tell.
+  // yields nothing when the store it wraps has neither `entries` (a Map) nor `iterator`.
   if (typeof keyv.iterator !== 'function') return false;
-  const store: unknown = keyv.store;
+  const store = backingStore(keyv.store);
   if (store instanceof Map) return true;
   if (typeof store !== 'object' || store === null) return false;
-  const declared = (store as { capabilities?: { methods?: { iterator?: { exists?: unknown } } } })
-    .capabilities?.methods?.iterator?.exists;
-  if (typeof declared === 'boolean') return declared;
-  return typeof (store as { iterator?: unknown }).iterator === 'function';
+  const { entries, iterator } = store as { entries?: unknown; iterator?: unknown };
+  return typeof iterator === 'function' || typeof entries === 'function';
+}
+
+/**
+ * The store that holds the data: keyv 6 wraps a Map (or an older store) in an adapter of its own
+ * per Keyv instance (`adapter.store` is the Map), so two Keyvs over one Map have two adapters but
+ * one Map. Cost: a few property reads.
+ */
+export function backingStore(store: unknown): unknown {
+  let inner = store;
+  for (let depth = 0; depth < 4; depth++) {
+    const wrapped: unknown =
+      typeof inner === 'object' && inner !== null && !(inner instanceof Map)
+        ? (inner as { store?: unknown }).store
+        : undefined;
+    if (typeof wrapped !== 'object' || wrapped === null) return inner;
+    inner = wrapped;
+  }
+  return inner;
 }
 
 /** The Keyv call running in this async context, and the first failure Keyv reported during it. */
@@ -217,6 +236,9 @@ export class KeyvDriver implements ContextStorageDriver {
   }
 
   async count(): Promise<number> {
+    // Counting walks the listing: a store that cannot list would count 0, not its contexts.
+    if (!this.capabilities.listIds)
+      throw new UnsupportedOperationError(this.name, 'count contexts');
     let count = 0;
     for await (const _ of this.#entries()) count++;
     return count;
@@ -309,26 +331,29 @@ export class KeyvDriver implements ContextStorageDriver {
     });
   }
 
-  /**
-   * Runs a Keyv call within the time bound, turning its failures into ConnectionError: those it
-   * throws (keyv 5 with `throwOnErrors`, keyv 6 without an 'error' listener) and those Keyv only
-   * reports to its 'error' listeners (keyv 6).
-   */
+  /** Runs a Keyv call within the time bound, turning its failures into ConnectionError. */
   #call<T>(operation: () => Promise<T>): Promise<T> {
     const bound = { timeoutMs: this.#commandTimeoutMs, description: 'the Keyv store' };
-    const call: KeyvCall = {};
-    // A store that throws synchronously fails the call like one that rejects.
-    const result = runningCall.run(call, () => Promise.resolve().then(operation));
-    return boundedCall(
-      result.then((value) => {
-        if (call.failure === undefined) return value;
-        const { error } = call.failure;
-        throw error instanceof Error ? error : new Error(String(error));
-      }),
-      bound,
-      'a call',
-    );
+    return boundedCall(keyvCall(this.#keyv, operation), bound, 'a call');
   }
+}
+
+/**
+ * Runs one call to a Keyv and rejects with the store's failure, whether Keyv throws it (keyv 5
+ * with `throwOnErrors`, keyv 6 without an 'error' listener) or only reports it to its 'error'
+ * listeners (keyv 6, which then resolves a fallback such as `undefined`). Cost: the call.
+ */
+export function keyvCall<T>(keyv: Keyv, operation: () => Promise<T>): Promise<T> {
+  reportFailuresToCalls(keyv);
+  const call: KeyvCall = {};
+  // A store that throws synchronously fails the call like one that rejects.
+  return runningCall
+    .run(call, () => Promise.resolve().then(operation))
+    .then((value) => {
+      if (call.failure === undefined) return value;
+      const { error } = call.failure;
+      throw error instanceof Error ? error : new Error(String(error));
+    });
 }
 
 /** The entry after a write: the stored one (or nothing, for an overwrite) with the write applied. */

@@ -5,8 +5,9 @@ import {
   InvalidArgumentError,
 } from '@context-storage/core';
 import { mergeOptions, storageLocation, withDeadline } from '@context-storage/core/adapter';
+import type KeyvRedis from '@keyv/redis';
 import type Keyv from 'keyv';
-import { KeyvDriver } from './keyv-driver.js';
+import { backingStore, KeyvDriver, keyvCall } from './keyv-driver.js';
 import { DEFAULT_NAMESPACE, parseKeyvRedisUri } from './keyv-uri.js';
 
 /** Options of a {@link KeyvContextStorage}. */
@@ -99,66 +100,70 @@ export class KeyvContextStorage extends DBContextStorage {
    * @throws `InvalidUriError`, `ConnectionError`
    */
   static async connect(uri: string, options: KeyvStorageOptions = {}): Promise<KeyvContextStorage> {
-    const target = parseKeyvRedisUri(uri);
-    const merged = mergeOptions<KeyvStorageOptions>(
-      target.options,
-      { prefix: target.prefix, commandTimeoutMs: target.commandTimeoutMs, closeClient: true },
-      options,
-    );
-    const namespace = merged.prefix ?? DEFAULT_NAMESPACE;
-    const [{ Keyv }, { default: KeyvRedis }] = await Promise.all([
-      import('keyv'),
-      import('@keyv/redis'),
-    ]);
-    const store = new KeyvRedis(target.redisUrl, {
-      throwOnConnectError: true,
-      throwOnErrors: true,
-      connectionTimeout: target.connectTimeoutMs,
-      useUnlink: true,
+    return connectKeyvRedis(uri, options, async () => {
+      const [{ Keyv }, { default: KeyvRedis }] = await Promise.all([
+        import('keyv'),
+        import('@keyv/redis'),
+      ]);
+      return { Keyv, KeyvRedis };
     });
-    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
-    keyv.on('error', () => {}); // failures are thrown to the caller; no unhandled 'error' event
-    try {
-      await withDeadline(
-        keyv.get('connection-check'),
-        target.connectTimeoutMs,
-        () => new Error(`no answer within ${target.connectTimeoutMs} ms`),
-      );
-    } catch (cause) {
-      await keyv.disconnect().catch(() => {});
-      throw new ConnectionError(
-        `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
-    try {
-      return new KeyvContextStorage(keyv, {
-        ...merged,
-        prefix: namespace,
-        location: storageLocation(target.backend, namespace),
-      });
-    } catch (error) {
-      await keyv.disconnect().catch(() => {});
-      throw error;
-    }
   }
 }
 
+/** The classes `connect` builds on, imported when it runs. */
+export interface KeyvRedisClasses {
+  Keyv: typeof Keyv;
+  KeyvRedis: typeof KeyvRedis;
+}
+
 /**
- * The store that holds the data: keyv 6 wraps a Map (or an older store) in an adapter of its own
- * per Keyv instance, so two Keyvs over one Map have two adapters but one Map.
+ * `KeyvContextStorage.connect` over the given keyv and @keyv/redis (the tests pass each release
+ * they run; the package imports the ones installed beside it).
  */
-function backingStore(store: unknown): unknown {
-  let inner = store;
-  for (let depth = 0; depth < 4; depth++) {
-    const wrapped: unknown =
-      typeof inner === 'object' && inner !== null && !(inner instanceof Map)
-        ? (inner as { store?: unknown }).store
-        : undefined;
-    if (typeof wrapped !== 'object' || wrapped === null) return inner;
-    inner = wrapped;
+export async function connectKeyvRedis(
+  uri: string,
+  options: KeyvStorageOptions,
+  importClasses: () => Promise<KeyvRedisClasses>,
+): Promise<KeyvContextStorage> {
+  const target = parseKeyvRedisUri(uri);
+  const merged = mergeOptions<KeyvStorageOptions>(
+    target.options,
+    { prefix: target.prefix, commandTimeoutMs: target.commandTimeoutMs, closeClient: true },
+    options,
+  );
+  const namespace = merged.prefix ?? DEFAULT_NAMESPACE;
+  const { Keyv, KeyvRedis } = await importClasses();
+  const store = new KeyvRedis(target.redisUrl, {
+    throwOnConnectError: true,
+    throwOnErrors: true,
+    connectionTimeout: target.connectTimeoutMs,
+    useUnlink: true,
+  });
+  const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+  keyv.on('error', () => {}); // failures reach the caller; no unhandled 'error' event
+  try {
+    await withDeadline(
+      keyvCall(keyv, () => keyv.get('connection-check')),
+      target.connectTimeoutMs,
+      () => new Error(`no answer within ${target.connectTimeoutMs} ms`),
+    );
+  } catch (cause) {
+    await keyv.disconnect().catch(() => {});
+    throw new ConnectionError(
+      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
-  return inner;
+  try {
+    return new KeyvContextStorage(keyv, {
+      ...merged,
+      prefix: namespace,
+      location: storageLocation(target.backend, namespace),
+    });
+  } catch (error) {
+    await keyv.disconnect().catch(() => {});
+    throw error;
+  }
 }
 
 function storeId(store: unknown): string {

@@ -80,15 +80,8 @@ export interface KeyvRelease {
   label: string;
   Keyv: new (options: { store: unknown; namespace?: string }) => Keyv;
   KeyvRedis: new (url: string, options?: Record<string, unknown>) => object;
-  /**
-   * Opens a storage on @keyv/redis; default: `KeyvContextStorage.connect`, which imports the keyv
-   * this package resolves (keyv 5 here).
-   */
-  openOnRedis?: (
-    url: string,
-    namespace: string,
-    options: StorageOptions | undefined,
-  ) => Promise<KeyvContextStorage>;
+  /** `KeyvContextStorage.connect` with this release's keyv and @keyv/redis. */
+  connect(uri: string, options?: StorageOptions): Promise<KeyvContextStorage>;
 }
 
 /** The rows of one Keyv release: the Map store and @keyv/redis on the throwaway server. */
@@ -119,8 +112,7 @@ export function keyvRows(release: KeyvRelease): KeyvRows {
   // 3 s per call: the several-MB value took 2.1 s through @keyv/redis on a loaded 2-core CI
   // machine, and the outage test waits out this bound once per call (12 calls).
   const openOnRedis = (namespace: string, options?: StorageOptions) =>
-    release.openOnRedis?.(redisUrl, namespace, options) ??
-    KeyvContextStorage.connect(
+    release.connect(
       `${redisUrl.replace('redis://', 'keyv+redis://')}?namespace=${namespace}&commandTimeoutMs=3000&connectTimeoutMs=5000`,
       options,
     );

@@ -4,6 +4,7 @@ import { getFreePort } from '@context-storage/redis-test-servers';
 import type Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { KeyvContextStorage } from '../src/index.js';
+import { connectKeyvRedis, type KeyvRedisClasses } from '../src/keyv-storage.js';
 import { type KeyvRelease, randomNamespace, SwitchableMap } from './stores.js';
 
 /**
@@ -70,6 +71,37 @@ export function describeFailures(release: KeyvRelease): void {
       expect((error as Error).message).toMatch(/cannot connect to/);
       expect((error as Error).message).not.toContain('s3cret');
       expect(Date.now() - started, 'within the connect bound').toBeLessThan(4_000);
+    });
+
+    it("connect fails with the store's refusal, also when Keyv only reports it to listeners", async () => {
+      // A store that refuses at once (a real @keyv/redis retries until connectTimeoutMs, on both
+      // versions): connect's connection check must see the refusal that keyv 6 only emits.
+      class RefusingStore {
+        namespace: string | undefined;
+        opts = {};
+        async get(): Promise<never> {
+          throw new Error('NOAUTH refused (simulated)');
+        }
+        async set(): Promise<boolean> {
+          return true;
+        }
+        async delete(): Promise<boolean> {
+          return false;
+        }
+        async clear(): Promise<void> {}
+        async disconnect(): Promise<void> {}
+      }
+      const classes = { Keyv, KeyvRedis: RefusingStore } as unknown as KeyvRedisClasses;
+      const error = await connectKeyvRedis(
+        'keyv+redis://user:s3cret@127.0.0.1:1?connectTimeoutMs=5000',
+        {},
+        async () => classes,
+      ).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toMatch(
+        /^cannot connect to .*NOAUTH refused \(simulated\)$/,
+      );
+      expect((error as Error).message).not.toContain('s3cret');
     });
 
     it('a store that cannot list says so: ids() is unsupported, not an empty listing', async () => {

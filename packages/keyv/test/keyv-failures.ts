@@ -31,6 +31,9 @@ export function describeFailures(release: KeyvRelease): void {
         await expect(storage.contains(id), 'contains while the store is down').rejects.toThrow(
           ConnectionError,
         );
+        await expect(storage.len(), 'len (a listing) while the store is down').rejects.toThrow(
+          ConnectionError,
+        );
       } finally {
         map.down = false;
       }

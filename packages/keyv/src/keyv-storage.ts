@@ -6,8 +6,9 @@ import {
   InvalidArgumentError,
 } from '@context-storage/core';
 import { mergeOptions, storageLocation, withDeadline } from '@context-storage/core/adapter';
+import type KeyvRedis from '@keyv/redis';
 import type Keyv from 'keyv';
-import { KeyvDriver } from './keyv-driver.js';
+import { backingStore, KeyvDriver, keyvCall } from './keyv-driver.js';
 import { DEFAULT_NAMESPACE, parseKeyvRedisUri } from './keyv-uri.js';
 
 /** Options of a {@link KeyvContextStorage}. */
@@ -37,8 +38,10 @@ let storeCount = 0;
  * context at the same moment may lose one's turn; use a Redis adapter for that.
  *
  * The Keyv must have a namespace (the storage's isolation: `clear()` clears it, never another
- * one). The storage sets its `throwOnErrors`, so that a failing store is reported as a
- * `ConnectionError` instead of being read as a missing context.
+ * one). A failing store is reported as a `ConnectionError`, never read as a missing context:
+ * on keyv 5 the storage sets the Keyv's `throwOnErrors`; on keyv 6 (which dropped it) it adds an
+ * 'error' listener that fails the call during which Keyv reported the error. Works with keyv 5
+ * and 6 (tested on both).
  */
 export class KeyvContextStorage<T extends ContextTypes = ContextTypes> extends DBContextStorage<T> {
   /** The Keyv instance. */
@@ -64,9 +67,11 @@ export class KeyvContextStorage<T extends ContextTypes = ContextTypes> extends D
         `prefix "${options.prefix}" differs from the Keyv's namespace "${namespace}": the namespace is the prefix`,
       );
     }
+    // keyv 5 reports a failing store as a missing value unless told to throw; keyv 6 has no such
+    // switch (the driver finds its failures through the 'error' event instead).
     keyv.throwOnErrors = true;
     const location =
-      options.location ?? storageLocation(`keyv://${storeId(keyv.store)}`, namespace);
+      options.location ?? storageLocation(`keyv://${storeId(backingStore(keyv.store))}`, namespace);
     super(
       new KeyvDriver(
         keyv,
@@ -99,48 +104,69 @@ export class KeyvContextStorage<T extends ContextTypes = ContextTypes> extends D
     uri: string,
     options: KeyvStorageOptions = {},
   ): Promise<KeyvContextStorage<T>> {
-    const target = parseKeyvRedisUri(uri);
-    const merged = mergeOptions<KeyvStorageOptions>(
-      target.options,
-      { prefix: target.prefix, commandTimeoutMs: target.commandTimeoutMs, closeClient: true },
-      options,
-    );
-    const namespace = merged.prefix ?? DEFAULT_NAMESPACE;
-    const [{ Keyv }, { default: KeyvRedis }] = await Promise.all([
-      import('keyv'),
-      import('@keyv/redis'),
-    ]);
-    const store = new KeyvRedis(target.redisUrl, {
-      throwOnConnectError: true,
-      throwOnErrors: true,
-      connectionTimeout: target.connectTimeoutMs,
-      useUnlink: true,
+    return connectKeyvRedis<T>(uri, options, async () => {
+      const [{ Keyv }, { default: KeyvRedis }] = await Promise.all([
+        import('keyv'),
+        import('@keyv/redis'),
+      ]);
+      return { Keyv, KeyvRedis };
     });
-    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
-    keyv.on('error', () => {}); // failures are thrown to the caller; no unhandled 'error' event
-    try {
-      await withDeadline(
-        keyv.get('connection-check'),
-        target.connectTimeoutMs,
-        () => new Error(`no answer within ${target.connectTimeoutMs} ms`),
-      );
-    } catch (cause) {
-      await keyv.disconnect().catch(() => {});
-      throw new ConnectionError(
-        `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
-    try {
-      return new KeyvContextStorage(keyv, {
-        ...merged,
-        prefix: namespace,
-        location: storageLocation(target.backend, namespace),
-      });
-    } catch (error) {
-      await keyv.disconnect().catch(() => {});
-      throw error;
-    }
+  }
+}
+
+/** The classes `connect` builds on, imported when it runs. */
+export interface KeyvRedisClasses {
+  Keyv: typeof Keyv;
+  KeyvRedis: typeof KeyvRedis;
+}
+
+/**
+ * `KeyvContextStorage.connect` over the given keyv and @keyv/redis (the tests pass each release
+ * they run; the package imports the ones installed beside it).
+ */
+export async function connectKeyvRedis<T extends ContextTypes = ContextTypes>(
+  uri: string,
+  options: KeyvStorageOptions,
+  importClasses: () => Promise<KeyvRedisClasses>,
+): Promise<KeyvContextStorage<T>> {
+  const target = parseKeyvRedisUri(uri);
+  const merged = mergeOptions<KeyvStorageOptions>(
+    target.options,
+    { prefix: target.prefix, commandTimeoutMs: target.commandTimeoutMs, closeClient: true },
+    options,
+  );
+  const namespace = merged.prefix ?? DEFAULT_NAMESPACE;
+  const { Keyv, KeyvRedis } = await importClasses();
+  const store = new KeyvRedis(target.redisUrl, {
+    throwOnConnectError: true,
+    throwOnErrors: true,
+    connectionTimeout: target.connectTimeoutMs,
+    useUnlink: true,
+  });
+  const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+  keyv.on('error', () => {}); // failures reach the caller; no unhandled 'error' event
+  try {
+    await withDeadline(
+      keyvCall(keyv, () => keyv.get('connection-check')),
+      target.connectTimeoutMs,
+      () => new Error(`no answer within ${target.connectTimeoutMs} ms`),
+    );
+  } catch (cause) {
+    await keyv.disconnect().catch(() => {});
+    throw new ConnectionError(
+      `cannot connect to ${target.redactedUri}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  try {
+    return new KeyvContextStorage<T>(keyv, {
+      ...merged,
+      prefix: namespace,
+      location: storageLocation(target.backend, namespace),
+    });
+  } catch (error) {
+    await keyv.disconnect().catch(() => {});
+    throw error;
   }
 }
 

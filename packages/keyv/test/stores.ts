@@ -3,8 +3,7 @@ import type { DBContextStorage, StorageOptions } from '@context-storage/core';
 import { undecodablePayload } from '@context-storage/core/adapter';
 import type { ConformanceHooks } from '@context-storage/core/conformance';
 import { pauseServer, resumeServer } from '@context-storage/redis-test-servers';
-import KeyvRedis from '@keyv/redis';
-import Keyv from 'keyv';
+import type Keyv from 'keyv';
 import { inject } from 'vitest';
 import { type KeyvContextEntry, KeyvContextStorage } from '../src/index.js';
 
@@ -72,69 +71,96 @@ function entryHooks(
   };
 }
 
-/** The Map-store row: one Map shared by every storage of the suite, one namespace each. */
-export const mapStore = new SwitchableMap<string, unknown>();
-
-export function openOnMap(namespace: string, options?: StorageOptions): KeyvContextStorage {
-  return new KeyvContextStorage(new Keyv({ store: mapStore, namespace }), options);
+/**
+ * One Keyv major version under test: its Keyv class and its @keyv/redis store class (typed as
+ * keyv 5's; keyv 6's instances pass through the same methods).
+ */
+export interface KeyvRelease {
+  /** Shown in row names, e.g. `keyv 6`. */
+  label: string;
+  Keyv: new (options: { store: unknown; namespace?: string }) => Keyv;
+  KeyvRedis: new (url: string, options?: Record<string, unknown>) => object;
+  /** `KeyvContextStorage.connect` with this release's keyv and @keyv/redis. */
+  connect(uri: string, options?: StorageOptions): Promise<KeyvContextStorage>;
 }
 
-export const mapHooks: ConformanceHooks = {
-  ...entryHooks((storage) => (storage as KeyvContextStorage).keyv),
-  reopen: async (storage) =>
-    openOnMap((storage as KeyvContextStorage).namespace, { codec: storage.codec }),
-  async makeUnavailable() {
-    mapStore.down = true;
-    return async () => {
-      mapStore.down = false;
-    };
-  },
-};
+/** The rows of one Keyv release: the Map store and @keyv/redis on the throwaway server. */
+export interface KeyvRows {
+  release: KeyvRelease;
+  /** One Map shared by every storage of the Map row, one namespace each. */
+  mapStore: SwitchableMap<string, unknown>;
+  openOnMap(namespace: string, options?: StorageOptions): KeyvContextStorage;
+  mapHooks: ConformanceHooks;
+  redisUrl: string;
+  openOnRedis(namespace: string, options?: StorageOptions): Promise<KeyvContextStorage>;
+  redisHooks: ConformanceHooks;
+  /** A plain Keyv on @keyv/redis, for tests that look beside the storage. */
+  rawRedis(namespace: string): Keyv;
+  /** Closes the raw clients the hooks opened. */
+  closeRawClients(): Promise<void>;
+}
 
-/** The @keyv/redis row, on the throwaway standalone server. */
-const standalone = inject('redis').standalone;
-export const redisUrl = standalone?.url ?? '';
+/** Builds the rows of one release. */
+export function keyvRows(release: KeyvRelease): KeyvRows {
+  const { Keyv: KeyvClass, KeyvRedis } = release;
+  const mapStore = new SwitchableMap<string, unknown>();
+  const openOnMap = (namespace: string, options?: StorageOptions) =>
+    new KeyvContextStorage(new KeyvClass({ store: mapStore, namespace }), options);
 
-export function openOnRedis(
-  namespace: string,
-  options?: StorageOptions,
-): Promise<KeyvContextStorage> {
+  const standalone = inject('redis').standalone;
+  const redisUrl = standalone?.url ?? '';
   // 3 s per call: the several-MB value took 2.1 s through @keyv/redis on a loaded 2-core CI
   // machine, and the outage test waits out this bound once per call (12 calls).
-  return KeyvContextStorage.connect(
-    `${redisUrl.replace('redis://', 'keyv+redis://')}?namespace=${namespace}&commandTimeoutMs=3000&connectTimeoutMs=5000`,
-    options,
-  );
-}
-
-const rawRedis = new Map<string, Keyv>();
-
-export const redisHooks: ConformanceHooks = {
-  ...entryHooks((storage) => {
-    const namespace = (storage as KeyvContextStorage).namespace;
-    let keyv = rawRedis.get(namespace);
+  const openOnRedis = (namespace: string, options?: StorageOptions) =>
+    release.connect(
+      `${redisUrl.replace('redis://', 'keyv+redis://')}?namespace=${namespace}&commandTimeoutMs=3000&connectTimeoutMs=5000`,
+      options,
+    );
+  const rawClients = new Map<string, Keyv>();
+  const rawRedis = (namespace: string) => {
+    let keyv = rawClients.get(namespace);
     if (keyv === undefined) {
-      keyv = new Keyv({ store: new KeyvRedis(redisUrl), namespace });
-      rawRedis.set(namespace, keyv);
+      keyv = new KeyvClass({ store: new KeyvRedis(redisUrl), namespace });
+      rawClients.set(namespace, keyv);
     }
     return keyv;
-  }),
-  reopen: (storage) =>
-    openOnRedis((storage as KeyvContextStorage).namespace, { codec: storage.codec }),
-  ...(standalone === undefined || standalone.external
-    ? {}
-    : {
-        async makeUnavailable() {
-          pauseServer(standalone.server);
-          return async () => {
-            resumeServer(standalone.server);
-          };
-        },
-      }),
-};
-
-/** Closes the raw clients the hooks opened. */
-export async function closeRawClients(): Promise<void> {
-  await Promise.all([...rawRedis.values()].map((keyv) => keyv.disconnect()));
-  rawRedis.clear();
+  };
+  return {
+    release,
+    mapStore,
+    openOnMap,
+    mapHooks: {
+      ...entryHooks((storage) => (storage as KeyvContextStorage).keyv),
+      reopen: async (storage) =>
+        openOnMap((storage as KeyvContextStorage).namespace, { codec: storage.codec }),
+      async makeUnavailable() {
+        mapStore.down = true;
+        return async () => {
+          mapStore.down = false;
+        };
+      },
+    },
+    redisUrl,
+    openOnRedis,
+    redisHooks: {
+      ...entryHooks((storage) => rawRedis((storage as KeyvContextStorage).namespace)),
+      reopen: (storage) =>
+        openOnRedis((storage as KeyvContextStorage).namespace, { codec: storage.codec }),
+      ...(standalone === undefined || standalone.external
+        ? {}
+        : {
+            async makeUnavailable() {
+              pauseServer(standalone.server);
+              return async () => {
+                resumeServer(standalone.server);
+              };
+            },
+          }),
+    },
+    rawRedis,
+    async closeRawClients() {
+      await Promise.all([...rawClients.values()].map((keyv) => keyv.disconnect()));
+      rawClients.clear();
+    },
+  };
 }

@@ -1,0 +1,4 @@
+import { describeFailures } from './keyv-failures.js';
+import { keyvFive } from './keyv-five.js';
+
+describeFailures(keyvFive);

@@ -1,0 +1,4 @@
+import { describeNamespaces } from '../../keyv/test/keyv-namespaces.js';
+import { keyvSix } from './keyv-six.js';
+
+describeNamespaces(keyvSix);

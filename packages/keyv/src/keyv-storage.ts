@@ -8,8 +8,9 @@ import {
 import { mergeOptions, storageLocation, withDeadline } from '@context-storage/core/adapter';
 import type KeyvRedis from '@keyv/redis';
 import type Keyv from 'keyv';
-import { backingStore, KeyvDriver, keyvCall } from './keyv-driver.js';
+import { KeyvDriver } from './keyv-driver.js';
 import { DEFAULT_NAMESPACE, parseKeyvRedisUri } from './keyv-uri.js';
+import { backingStore, keyvCall } from './keyv-versions.js';
 
 /** Options of a {@link KeyvContextStorage}. */
 export interface KeyvStorageOptions extends ClientAdapterOptions {

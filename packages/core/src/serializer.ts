@@ -28,3 +28,16 @@ export class KeyedSerializer<K> {
     return result;
   }
 }
+
+/**
+ * Saves of one context object, one after the other, across every storage (the first invariant
+ * of `DBContextStorage.setItems`). One per process, shared by every copy of core that is loaded
+ * (its ESM and CommonJS builds, two versions nested by npm), as a context of one copy may be
+ * saved through a storage of another.
+ */
+export const contextSaves: KeyedSerializer<object> = (() => {
+  const key = Symbol.for('context-storage.contextSaves.v1');
+  const shared = globalThis as { [key]?: KeyedSerializer<object> };
+  shared[key] ??= new KeyedSerializer<object>();
+  return shared[key];
+})();

@@ -2,14 +2,12 @@ import { type Codec, jsonCodec } from './codec.js';
 import { assertContextId, Context, type ContextBinding } from './context.js';
 import { isContext } from './context-brand.js';
 import type { ContextTypes } from './context-types.js';
-import {
-  type ContextStorageDriver,
-  type ContextWrite,
-  type LoadWindows,
-  type StorageCapabilities,
-  TURN_FIELDS,
-  type TurnField,
-  type WriteOutcome,
+import type {
+  ContextStorageDriver,
+  ContextWrite,
+  LoadWindows,
+  StorageCapabilities,
+  WriteOutcome,
 } from './driver.js';
 import {
   ClosedStorageError,
@@ -19,7 +17,7 @@ import {
   isContextStorageError,
   UnsupportedOperationError,
 } from './errors.js';
-import { KeyedSerializer } from './serializer.js';
+import { contextSaves, KeyedSerializer } from './serializer.js';
 import {
   checkCount,
   checkTtl,
@@ -34,7 +32,7 @@ import {
   uniformWindows,
 } from './storage-options.js';
 import {
-  decodeItems,
+  decodeFetchedItems,
   decodeStoredContext,
   isCopy,
   type PreparedWrite,
@@ -42,7 +40,6 @@ import {
   prepareWrite,
   type SaveMode,
 } from './stored-context.js';
-import type { LoadedItem } from './turn-map.js';
 
 /**
  * A store of dialog contexts: the user-facing API every adapter offers, built on the adapter's
@@ -101,14 +98,9 @@ export class DBContextStorage<T extends ContextTypes = ContextTypes> implements 
     this.#binding = {
       location: driver.location,
       fetch: (id, request) =>
-        this.#ask(async (driver) => {
-          const stored = await driver.loadItems(id, request);
-          const out = {} as Record<TurnField, Map<number, LoadedItem>>;
-          for (const field of TURN_FIELDS) {
-            out[field] = decodeItems(this.codec, id, field, stored[field]);
-          }
-          return out;
-        }),
+        this.#ask(async (driver) =>
+          decodeFetchedItems(this.codec, id, await driver.loadItems(id, request)),
+        ),
     };
   }
 
@@ -393,9 +385,6 @@ export class DBContextStorage<T extends ContextTypes = ContextTypes> implements 
     }
   }
 }
-
-/** Saves of one context object, one after the other, across every storage (invariant 1). */
-const contextSaves = new KeyedSerializer<object>();
 
 function conflictOf(write: ContextWrite, actualVersion: number | undefined): ConflictError {
   return new ConflictError(write.id, write.expectedVersion ?? 0, actualVersion);

@@ -75,6 +75,17 @@ export function decodeItems(
   return out;
 }
 
+/** Decodes the items of every field a driver's `loadItems` returned (a lazy load's answer). */
+export function decodeFetchedItems(
+  codec: Codec,
+  id: string,
+  stored: Partial<Record<TurnField, StoredItems>>,
+): Record<TurnField, Map<number, LoadedItem>> {
+  const out = {} as Record<TurnField, Map<number, LoadedItem>>;
+  for (const field of TURN_FIELDS) out[field] = decodeItems(codec, id, field, stored[field]);
+  return out;
+}
+
 /** How a save treats the stored context. */
 export type SaveMode =
   /** Version-checked write of the changes of a context loaded from this storage under this id. */

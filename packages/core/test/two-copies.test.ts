@@ -94,6 +94,27 @@ describe('a context made by another copy of core', () => {
     expect((await new copy1.DBContextStorage(shared).getItem('c'))?.currentTurnId).toBe(4);
   });
 
+  it('saves one context object through storages of both copies one after the other', async () => {
+    // A slow backend, so that the second save starts while the first is in flight: prepared
+    // then, it would carry the version the first is about to replace and conflict with itself.
+    class SlowDriver extends MapDriver {
+      override async write(writes: Parameters<MapDriver['write']>[0]) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return super.write(writes);
+      }
+    }
+    const shared = new SlowDriver();
+    const [first, second] = [new copy1.DBContextStorage(shared), new copy2.DBContextStorage(shared)];
+    const context = new copy1.Context('d');
+    await first.setItem('d', context);
+    context.addTurn({ request: 'one' });
+    const saving = first.setItem('d', context);
+    context.addTurn({ request: 'two' });
+    await Promise.all([saving, second.setItem('d', context)]);
+    expect(context.version, 'both saves applied, neither conflicted').toBe(3);
+    expect((await first.getItem('d'))?.requests.keys()).toEqual([1, 2]);
+  });
+
   it('refuses, naming the reason, a value that is not a context and an incompatible copy', async () => {
     const storage = new copy1.DBContextStorage(new MapDriver());
     const lookalike = { id: 'a', misc: {}, currentTurnId: 0 } as unknown as copy1.Context;

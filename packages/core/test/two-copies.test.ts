@@ -104,7 +104,10 @@ describe('a context made by another copy of core', () => {
       }
     }
     const shared = new SlowDriver();
-    const [first, second] = [new copy1.DBContextStorage(shared), new copy2.DBContextStorage(shared)];
+    const [first, second] = [
+      new copy1.DBContextStorage(shared),
+      new copy2.DBContextStorage(shared),
+    ];
     const context = new copy1.Context('d');
     await first.setItem('d', context);
     context.addTurn({ request: 'one' });

@@ -1,3 +1,5 @@
+import { processWide } from './adapter/process-wide.js';
+
 /**
  * Runs tasks one after the other per key: a task starts once every earlier task holding one of
  * its keys has settled (whatever its outcome). Keys of finished tasks are forgotten, so the map
@@ -35,9 +37,4 @@ export class KeyedSerializer<K> {
  * (its ESM and CommonJS builds, two versions nested by npm), as a context of one copy may be
  * saved through a storage of another.
  */
-export const contextSaves: KeyedSerializer<object> = (() => {
-  const key = Symbol.for('context-storage.contextSaves.v1');
-  const shared = globalThis as { [key]?: KeyedSerializer<object> };
-  shared[key] ??= new KeyedSerializer<object>();
-  return shared[key];
-})();
+export const contextSaves = processWide('contextSaves.v1', () => new KeyedSerializer<object>());

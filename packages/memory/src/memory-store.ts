@@ -1,4 +1,5 @@
 import { ConnectionError, type Payload, type TurnField } from '@context-storage/core';
+import { processWide } from '@context-storage/core/adapter';
 
 /** One stored context, as the memory backend keeps it. */
 export interface MemoryEntry {
@@ -63,7 +64,8 @@ export class MemoryStore {
   }
 }
 
-const namedStores = new Map<string, MemoryStore>();
+/** Named stores, one set per process even when this package is loaded twice (ESM and CommonJS). */
+const namedStores = processWide('memory.namedStores.v1', () => new Map<string, MemoryStore>());
 
 /** The process-wide store called `name` (what `memory://name` URIs share), created on first use. */
 export function namedMemoryStore(name: string): MemoryStore {

@@ -43,6 +43,7 @@ export { importClientLibrary, missingPackage } from './client-library.js';
 export { withDeadline } from './deadline.js';
 export { ttlLeftMs } from './expiry.js';
 export { storageLocation } from './location.js';
+export { processWide } from './process-wide.js';
 export { undecodablePayload } from './raw-hooks.js';
 export { readTlsFiles, type TlsFileContents, type TlsFilePaths } from './tls-files.js';
 export { type CommonUriOptions, mergeOptions, UriQuery } from './uri-query.js';

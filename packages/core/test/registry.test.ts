@@ -33,7 +33,7 @@ function appWithMemoryPackage(indexSource: string): string {
   return app;
 }
 
-const CORE = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+const CORE = pathToFileURL(fileURLToPath(new URL('../dist/index.mjs', import.meta.url))).href;
 
 /**
  * Runs `createContextStorage` in a plain node process (not through vitest's resolver), from the

@@ -73,18 +73,18 @@ describe('a project with the adapters but not their client libraries', () => {
     );
   });
 
-  it('an adapter imported directly loads, and its connect() names its client library', async () => {
-    const cases = [
-      ['IoRedisContextStorage', '@context-storage/ioredis', 'redis://127.0.0.1:1', 'ioredis'],
-      ['NodeRedisContextStorage', '@context-storage/node-redis', 'redis://127.0.0.1:1', 'redis'],
-      ['KeyvContextStorage', '@context-storage/keyv', 'keyv+redis://127.0.0.1:1', 'keyv'],
-      ['PostgresContextStorage', '@context-storage/postgres', 'postgres://127.0.0.1:1/db', 'pg'],
-    ] as const;
-    for (const [cls, name, uri, client] of cases) {
+  it.each([
+    ['IoRedisContextStorage', '@context-storage/ioredis', 'redis://127.0.0.1:1', 'ioredis'],
+    ['NodeRedisContextStorage', '@context-storage/node-redis', 'redis://127.0.0.1:1', 'redis'],
+    ['KeyvContextStorage', '@context-storage/keyv', 'keyv+redis://127.0.0.1:1', 'keyv'],
+    ['PostgresContextStorage', '@context-storage/postgres', 'postgres://127.0.0.1:1/db', 'pg'],
+  ])(
+    '%s (%s) loads without its client library; connect() names it',
+    async (cls, name, uri, client) => {
       for (const kind of ['esm', 'cjs'] as const) {
         const imports = `import { ${cls} } from '${name}';`;
         expect(await failure(imports, `${cls}.connect('${uri}')`, kind)).toEqual(missing(client));
       }
-    }
-  });
+    },
+  );
 });

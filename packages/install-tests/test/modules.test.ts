@@ -14,7 +14,10 @@ const ADAPTERS = [
   ['@context-storage/postgres', 'PostgresContextStorage'],
 ] as const;
 
-/** A dialog saved and read back through `createContextStorage('memory://')`, as a report. */
+/**
+ * A dialog saved and read back through `createContextStorage('memory://')`, as a report; run
+ * before the script loads any adapter, so that the registry loads the memory adapter itself.
+ */
 const DIALOG = `
   const storage = await createContextStorage('memory://');
   const context = new Context('dialog-1');
@@ -40,8 +43,8 @@ describe('the installed packages', () => {
         toolkit: typeof toolkit.boundedCall,
         conformance: typeof conformance.describeContextStorage,
       };
-      ${ADAPTERS.map(([name, cls]) => `report.adapters[${JSON.stringify(name)}] = typeof (await import(${JSON.stringify(name)})).${cls};`).join('\n')}
       ${DIALOG}
+      ${ADAPTERS.map(([name, cls]) => `report.adapters[${JSON.stringify(name)}] = typeof (await import(${JSON.stringify(name)})).${cls};`).join('\n')}
       console.log(JSON.stringify(report));`,
     );
     expect(reported(output)).toEqual(expected());
@@ -60,9 +63,10 @@ describe('the installed packages', () => {
         conformance: typeof conformance.describeContextStorage,
         files: [require.resolve('@context-storage/core'), require.resolve('@context-storage/memory')],
       };
-      ${ADAPTERS.map(([name, cls]) => `report.adapters[${JSON.stringify(name)}] = typeof require(${JSON.stringify(name)}).${cls};`).join('\n')}
       (async () => {
+        // Before any adapter is required: createContextStorage loads the memory adapter itself.
         ${DIALOG}
+        ${ADAPTERS.map(([name, cls]) => `report.adapters[${JSON.stringify(name)}] = typeof require(${JSON.stringify(name)}).${cls};`).join('\n')}
         console.log(JSON.stringify(report));
       })();`,
     );

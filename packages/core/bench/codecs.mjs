@@ -11,7 +11,7 @@ import * as ungapJson from '@ungap/structured-clone/json';
 import * as devalue from 'devalue';
 import { isNativeAccelerationEnabled, Packr } from 'msgpackr';
 import superjson from 'superjson';
-import { devalueCodec, jsonCodec } from '../dist/index.js';
+import { devalueCodec, jsonCodec } from '../dist/index.mjs';
 
 const ver = (p) =>
   JSON.parse(readFileSync(new URL(`../node_modules/${p}/package.json`, import.meta.url))).version;

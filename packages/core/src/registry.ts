@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import { missingPackage } from './adapter/client-library.js';
 import { UriQuery } from './adapter/uri-query.js';
 import type { ContextTypes } from './context-types.js';
 import { InvalidUriError, MissingPackageError, UnknownSchemeError } from './errors.js';
+import { importPackage, importResolved, resolvePackageFrom } from './package-import.js';
 import type { DBContextStorage } from './storage.js';
 import type { AdapterOptions } from './storage-options.js';
 import { redactUri, uriScheme } from './uri.js';
@@ -214,19 +213,15 @@ async function importInstalled(
   resolveFrom: readonly string[],
 ): Promise<unknown | undefined> {
   try {
-    return await import(packageName);
+    return await importPackage(packageName);
   } catch (error) {
     if (missingPackage(error) !== packageName) throw loadFailure(scheme, packageName, error);
   }
   for (const folder of resolveFrom) {
-    let resolved: string;
+    const resolved = resolvePackageFrom(folder, packageName);
+    if (resolved === undefined) continue;
     try {
-      resolved = createRequire(join(folder, 'context-storage-resolver.js')).resolve(packageName);
-    } catch {
-      continue;
-    }
-    try {
-      return await import(pathToFileURL(resolved).href);
+      return await importResolved(resolved);
     } catch (error) {
       throw loadFailure(scheme, packageName, error);
     }

@@ -41,7 +41,7 @@ function appWithAdapterPackage(name: string, indexSource: string): string {
   return app;
 }
 
-const CORE = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+const CORE = pathToFileURL(fileURLToPath(new URL('../dist/index.mjs', import.meta.url))).href;
 
 /**
  * Runs `createContextStorage` in a plain node process (not through vitest's resolver), from the

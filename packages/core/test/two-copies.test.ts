@@ -10,7 +10,7 @@ import { MapDriver } from './map-driver.js';
 
 type Core = typeof import('../src/index.js');
 // A computed URL, so that type checking does not need a build: the types are the source's.
-const DIST = new URL('../dist/index.js', import.meta.url).href;
+const DIST = new URL('../dist/index.mjs', import.meta.url).href;
 const copy2 = (await import(/* @vite-ignore */ DIST)) as Core;
 
 describe('a context made by another copy of core', () => {

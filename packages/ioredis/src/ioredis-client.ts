@@ -1,3 +1,4 @@
+import { importClientLibrary } from '@context-storage/core/adapter';
 import {
   credentials,
   firstConnection,
@@ -16,10 +17,15 @@ import type { IoRedisClient } from './ioredis-connection.js';
  * of its own handshake (the ready check's INFO, AUTH, SELECT, CLUSTER SLOTS), which would end the
  * first connection at `commandTimeoutMs` instead. The client library is imported only here.
  *
- * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files
+ * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files;
+ *   `MissingPackageError` when ioredis is not installed
  */
 export async function connectIoRedis(target: RedisTarget): Promise<IoRedisClient> {
-  const ioredis = await import('ioredis');
+  const ioredis = await importClientLibrary(
+    'ioredis',
+    '@context-storage/ioredis',
+    () => import('ioredis'),
+  );
   const common = commonOptions(target);
   let client: IoRedisClient;
   if (target.topology === 'cluster') {

@@ -5,12 +5,19 @@ import {
   DBContextStorage,
   InvalidArgumentError,
 } from '@context-storage/core';
-import { mergeOptions, storageLocation, withDeadline } from '@context-storage/core/adapter';
+import {
+  importClientLibrary,
+  mergeOptions,
+  storageLocation,
+  withDeadline,
+} from '@context-storage/core/adapter';
 import type KeyvRedis from '@keyv/redis';
 import type Keyv from 'keyv';
 import { KeyvDriver } from './keyv-driver.js';
 import { DEFAULT_NAMESPACE, parseKeyvRedisUri } from './keyv-uri.js';
 import { backingStore, keyvCall } from './keyv-versions.js';
+
+const PACKAGE = '@context-storage/keyv';
 
 /** Options of a {@link KeyvContextStorage}. */
 export interface KeyvStorageOptions extends ClientAdapterOptions {
@@ -107,8 +114,8 @@ export class KeyvContextStorage<T extends ContextTypes = ContextTypes> extends D
   ): Promise<KeyvContextStorage<T>> {
     return connectKeyvRedis<T>(uri, options, async () => {
       const [{ Keyv }, { default: KeyvRedis }] = await Promise.all([
-        import('keyv'),
-        import('@keyv/redis'),
+        importClientLibrary('keyv', PACKAGE, () => import('keyv')),
+        importClientLibrary('@keyv/redis', PACKAGE, () => import('@keyv/redis')),
       ]);
       return { Keyv, KeyvRedis };
     });

@@ -1,4 +1,5 @@
 import { InvalidUriError } from '@context-storage/core';
+import { importClientLibrary } from '@context-storage/core/adapter';
 import {
   aclRefusal,
   credentials,
@@ -22,10 +23,15 @@ import type {
  * connected, the client reconnects by itself. The client library is imported only here.
  *
  * @throws `ConnectionError` with the real cause; `InvalidUriError` for unreadable TLS files or a
- * replica role (the storage writes, so it needs the master)
+ * replica role (the storage writes, so it needs the master); `MissingPackageError` when redis is
+ * not installed
  */
 export async function connectNodeRedis(target: RedisTarget): Promise<NodeRedisClient> {
-  const redis = await import('redis');
+  const redis = await importClientLibrary(
+    'redis',
+    '@context-storage/node-redis',
+    () => import('redis'),
+  );
   let connected = false;
   const reconnectStrategy = (retries: number, cause: Error) =>
     connected ? reconnectDelayMs(retries + 1) : cause;

@@ -1,6 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { UnknownSchemeError } from '@context-storage/core';
-import { readTlsFiles } from '@context-storage/core/adapter';
+import { importClientLibrary, readTlsFiles } from '@context-storage/core/adapter';
 import type { PgQueryable } from './pg-binding.js';
 import type { PostgresServerTarget } from './postgres-uri.js';
 
@@ -38,23 +37,20 @@ export function pgTlsOptions(target: PostgresServerTarget): ConnectionOptions | 
  * Makes a node-postgres `Pool` for a server target (no connection yet). `pg` is imported now,
  * lazily, so that an application that never uses `postgres://` never loads it.
  *
- * @throws `UnknownSchemeError` naming `pg` when it is not installed; `InvalidUriError` for TLS
+ * @throws `MissingPackageError` naming `pg` when it is not installed; `InvalidUriError` for TLS
  *   files that cannot be read
  */
 export async function makePgPool(
   target: PostgresServerTarget,
   settings: PgPoolSettings,
 ): Promise<PgQueryable> {
-  let pg: { Pool: new (config: object) => PgQueryable };
-  try {
-    const module = (await import('pg')) as unknown as {
-      default?: typeof pg;
-      Pool?: typeof pg.Pool;
-    };
-    pg = module.default ?? (module as typeof pg);
-  } catch (cause) {
-    throw new UnknownSchemeError('postgres', 'pg', { cause });
-  }
+  type Pg = { Pool: new (config: object) => PgQueryable };
+  const module = (await importClientLibrary(
+    'pg',
+    '@context-storage/postgres',
+    () => import('pg'),
+  )) as unknown as { default?: Pg; Pool?: Pg['Pool'] };
+  const pg = module.default ?? (module as Pg);
   const ssl = pgTlsOptions(target);
   const { connectTimeoutMs, commandTimeoutMs } = settings;
   return new pg.Pool({

@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConnectionError, isContextStorageError, UnknownSchemeError } from '@context-storage/core';
-import { boundedCall } from '@context-storage/core/adapter';
+import { ConnectionError, isContextStorageError } from '@context-storage/core';
+import { boundedCall, importClientLibrary } from '@context-storage/core/adapter';
 import { type DirectoryLock, lockDirectory } from './directory-lock.js';
 import type { SqlClient, SqlParam, SqlRow } from './sql-client.js';
 import { sqlState } from './sql-errors.js';
@@ -67,12 +67,13 @@ export function pgliteSqlClient(db: PgliteInstance, release?: () => Promise<void
 }
 
 async function newPglite(dataDir?: string): Promise<PgliteInstance> {
-  let PGlite: new (dataDir?: string) => PgliteInstance & { waitReady: Promise<void> };
-  try {
-    ({ PGlite } = (await import('@electric-sql/pglite')) as unknown as { PGlite: typeof PGlite });
-  } catch (cause) {
-    throw new UnknownSchemeError('pglite', '@electric-sql/pglite', { cause });
-  }
+  const { PGlite } = (await importClientLibrary(
+    '@electric-sql/pglite',
+    '@context-storage/postgres',
+    () => import('@electric-sql/pglite'),
+  )) as unknown as {
+    PGlite: new (dataDir?: string) => PgliteInstance & { waitReady: Promise<void> };
+  };
   const db = new PGlite(dataDir);
   await db.waitReady;
   return db;
@@ -105,7 +106,7 @@ export interface PgliteDirectoryHandle {
  * last releases it. The directory is locked against other processes first (see
  * `lockDirectory`). Cost: ~0.3-0.6 s to open an existing directory, ~3-4 s to create one.
  *
- * @throws `PgliteDirectoryInUseError` when another live process holds it; `UnknownSchemeError`
+ * @throws `PgliteDirectoryInUseError` when another live process holds it; `MissingPackageError`
  *   without `@electric-sql/pglite`; `ConnectionError` when PGlite cannot open it
  */
 export async function acquirePgliteDirectory(dir: string): Promise<PgliteDirectoryHandle> {

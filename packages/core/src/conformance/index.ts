@@ -16,13 +16,13 @@ import { basics } from './basics.js';
 import { batch } from './batch.js';
 import { concurrency } from './concurrency.js';
 import { corrupt } from './corrupt.js';
+import { defaultRunner } from './default-runner.js';
 import { lazyTurns } from './lazy-turns.js';
 import { lifecycle } from './lifecycle.js';
 import { listing } from './listing.js';
 import { oddIds } from './odd-ids.js';
 import { outage } from './outage.js';
 import { partial } from './partial.js';
-import { defaultRunner } from './runner.js';
 import {
   type ConformanceOptions,
   createSuiteApi,

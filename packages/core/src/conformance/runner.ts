@@ -15,7 +15,8 @@ export interface TestRunner {
   skip(name: string, reason: string): void;
 }
 
-function vitestRunner({ describe, it }: typeof import('vitest')): TestRunner {
+/** A runner over vitest's `describe` and `it`. */
+export function vitestRunner({ describe, it }: typeof import('vitest')): TestRunner {
   return {
     describe: (name, body) => describe(name, body),
     test: (name, body, timeoutMs) => it(name, body, timeoutMs),
@@ -23,7 +24,8 @@ function vitestRunner({ describe, it }: typeof import('vitest')): TestRunner {
   };
 }
 
-function nodeRunner({
+/** A runner over `node:test`'s `describe` and `it`. */
+export function nodeRunner({
   describe,
   it,
 }: {
@@ -42,9 +44,3 @@ function nodeRunner({
     },
   };
 }
-
-/** The runner of the current process: vitest's under vitest, `node:test` anywhere else. */
-export const defaultRunner: TestRunner =
-  process.env.VITEST === undefined
-    ? nodeRunner(await import('node:test'))
-    : vitestRunner(await import('vitest'));

@@ -1,7 +1,8 @@
 import type { StorageCapabilities, TurnField } from '../driver.js';
 import type { DBContextStorage } from '../storage.js';
 import type { StorageOptions } from '../storage-options.js';
-import { defaultRunner, type TestRunner } from './runner.js';
+import { defaultRunner } from './default-runner.js';
+import type { TestRunner } from './runner.js';
 import { explainUnexpected } from './unexpected-error.js';
 
 /**

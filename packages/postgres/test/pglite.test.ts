@@ -61,7 +61,8 @@ describe('pglite://dir', () => {
     const first = await PostgresContextStorage.connect(uri, { prefix });
     const [kept, short, lasting] = [randomId('kept'), randomId('short'), randomId('lasting')];
     await first.setItem(kept, dialog(kept, 5));
-    await first.setItem(short, dialog(short, 1), { ttlMs: 2500 });
+    // Long enough to outlive the close and reopen on a loaded machine (2.5 s did not, once).
+    await first.setItem(short, dialog(short, 1), { ttlMs: 8_000 });
     await first.setItem(lasting, dialog(lasting, 2), { ttlMs: 3_600_000 });
     const before = await first.getItems([kept, short, lasting]);
     await first.close(); // the last storage on the directory: the instance closes

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type Codec, jsonCodec } from '../codec.js';
 import { Context } from '../context.js';
+import type { DBContextStorage } from '../storage.js';
 import { binaryCodec, found, loadFull, randomId, rejectsWith, saveDialog } from './fixtures.js';
 import type { TestGroup } from './suite.js';
 
@@ -182,15 +183,12 @@ export const values: TestGroup = ({ test }) => {
     const id = randomId();
     const context = new Context(id);
     context.addTurn({ request: new Session('ada') });
-    const error = await rejectsWith(
-      storage.setItem(id, context),
-      'CODEC',
-      'setItem of a request the codec fails to encode',
-    );
-    assert.equal(
-      (error as unknown as { path: string }).path,
+    const error = await refusedAt(
+      storage,
+      id,
+      context,
+      'a request the codec fails to encode',
       'requests[1]',
-      'the CODEC error of setItem names the path requests[1]',
     );
     assert.match(
       error.message,
@@ -213,42 +211,15 @@ export const values: TestGroup = ({ test }) => {
     const saved = await saveDialog(storage, id, 1, { ok: true });
 
     saved.misc.callback = () => 'not storable';
-    const miscError = await rejectsWith(
-      storage.setItem(id, saved),
-      'CODEC',
-      'setItem of a function in misc',
-    );
-    assert.equal(
-      (miscError as unknown as { path: string }).path,
-      'misc.callback',
-      'the CODEC error of setItem names the path misc.callback',
-    );
+    await refusedAt(storage, id, saved, 'a function in misc', 'misc.callback');
     delete saved.misc.callback;
 
     saved.frameworkData.callback = () => 'not storable';
-    const frameworkError = await rejectsWith(
-      storage.setItem(id, saved),
-      'CODEC',
-      'setItem of a function in frameworkData',
-    );
-    assert.equal(
-      (frameworkError as unknown as { path: string }).path,
-      'frameworkData.callback',
-      'the CODEC error of setItem names the path frameworkData.callback',
-    );
+    await refusedAt(storage, id, saved, 'a function in frameworkData', 'frameworkData.callback');
     delete saved.frameworkData.callback;
 
     saved.addTurn({ request: { session: new Session('ada') } });
-    const itemError = await rejectsWith(
-      storage.setItem(id, saved),
-      'CODEC',
-      'setItem of a class instance in a request',
-    );
-    assert.equal(
-      (itemError as unknown as { path: string }).path,
-      'requests[2].session',
-      'the CODEC error of setItem names the path requests[2].session',
-    );
+    await refusedAt(storage, id, saved, 'a class instance in a request', 'requests[2].session');
 
     const fresh = new Context(randomId('symbol'), { misc: { tag: Symbol('not storable') } });
     await rejectsWith(
@@ -269,3 +240,23 @@ export const values: TestGroup = ({ test }) => {
     assert.deepEqual(stored.misc, { ok: true }, `${after} returns the misc saved before`);
   });
 };
+
+/**
+ * Saves `context`, expecting a `CODEC` error whose path is `path` (`what` says what the context
+ * holds, for the failure message); returns the error.
+ */
+async function refusedAt(
+  storage: DBContextStorage,
+  id: string,
+  context: Context,
+  what: string,
+  path: string,
+): Promise<Error> {
+  const error = await rejectsWith(storage.setItem(id, context), 'CODEC', `setItem of ${what}`);
+  assert.equal(
+    (error as unknown as { path: string }).path,
+    path,
+    `the CODEC error of setItem names the path ${path}`,
+  );
+  return error;
+}

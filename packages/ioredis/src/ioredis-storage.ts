@@ -48,7 +48,8 @@ export class IoRedisContextStorage<
    * rejects within `connectTimeoutMs` with the real cause (refused, wrong password, TLS failure,
    * no answer); later calls are bounded by `commandTimeoutMs` (ioredis's own `commandTimeout`).
    *
-   * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`
+   * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`; `MissingPackageError` when
+   *   ioredis is not installed
    */
   static connect<T extends ContextTypes = ContextTypes>(
     uri: string,

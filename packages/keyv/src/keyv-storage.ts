@@ -106,7 +106,8 @@ export class KeyvContextStorage<T extends ContextTypes = ContextTypes> extends D
    * imported only now. Fails fast: a server that cannot be reached rejects within
    * `connectTimeoutMs` with the cause. The storage owns the client unless `closeClient: false`.
    *
-   * @throws `InvalidUriError`, `ConnectionError`
+   * @throws `InvalidUriError`, `ConnectionError`; `MissingPackageError` when keyv or @keyv/redis
+   *   is not installed
    */
   static async connect<T extends ContextTypes = ContextTypes>(
     uri: string,

@@ -59,7 +59,8 @@ export class NodeRedisContextStorage<
    * rejects within `connectTimeoutMs` with the real cause (refused, wrong password, TLS failure,
    * no answer); later calls are bounded by `commandTimeoutMs`.
    *
-   * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`
+   * @throws `InvalidUriError`, `ConnectionError`, `PermissionError`; `MissingPackageError` when
+   *   redis is not installed
    */
   static connect<T extends ContextTypes = ContextTypes>(
     uri: string,

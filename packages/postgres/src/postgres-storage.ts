@@ -104,7 +104,7 @@ export class PostgresContextStorage<
    * resolving. Programmatic options override the URI's. Storages of one process on one PGlite
    * directory share one instance.
    *
-   * @throws `InvalidUriError`; `UnknownSchemeError` when `pg` or `@electric-sql/pglite` is not
+   * @throws `InvalidUriError`; `MissingPackageError` when `pg` or `@electric-sql/pglite` is not
    *   installed; `ConnectionError` (refused, wrong password, unknown database, TLS failure,
    *   timeout, a PGlite directory in use by another process: `PgliteDirectoryInUseError`)
    */

@@ -51,7 +51,7 @@ describe('the release', () => {
       ]),
     );
     expect(Object.fromEntries(dependencies)).toEqual({
-      core: { devalue: '6.0.3' },
+      core: { devalue: '^6.0.3' },
       memory: {},
       'redis-layout': {},
       ioredis: { '@context-storage/redis-layout': '^0.1.0' },

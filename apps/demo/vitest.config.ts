@@ -6,7 +6,8 @@ export default defineConfig({
     globalSetup: ['./test/global-setup.ts'],
     // Files run one after another: the outage test pauses and kills the shared Redis.
     fileParallelism: false,
-    testTimeout: 30_000,
+    // A first PGlite open takes seconds, several times that on a loaded 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });

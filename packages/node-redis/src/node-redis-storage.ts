@@ -66,9 +66,12 @@ export class NodeRedisContextStorage<
     uri: string,
     options: NodeRedisStorageOptions = {},
   ): Promise<NodeRedisContextStorage<T>> {
-    return openRedisStorage(NODE_REDIS, uri, options, (client, merged) => {
-      return new NodeRedisContextStorage<T>(client, merged);
-    });
+    return openRedisStorage(
+      NODE_REDIS,
+      uri,
+      options,
+      (client, merged) => new NodeRedisContextStorage<T>(client, merged),
+    );
   }
 }
 
@@ -94,15 +97,8 @@ function nodeRedisEndpoint(client: NodeRedisClient): RedisEndpoint {
     );
   }
   const options = (client as NodeRedisSingleClient).options;
-  const {
-    host = 'localhost',
-    port = 6379,
-    path,
-  } = (options?.socket ?? {}) as {
-    host?: string;
-    port?: number;
-    path?: string;
-  };
+  const socket = (options?.socket ?? {}) as { host?: string; port?: number; path?: string };
+  const { host = 'localhost', port = 6379, path } = socket;
   const db = options?.database ?? 0;
   if (path !== undefined) return { topology: 'unix', socketPath: path, db };
   return { topology: 'standalone', node: { host, port }, db };

@@ -1,5 +1,6 @@
 import type { BenchResults, PerTurnResult, TargetCheck } from '../results.js';
 import { formatCount, formatMs, formatRatio } from './format.js';
+import { check, flatCostCheck } from './targets.js';
 
 type Figures = Pick<BenchResults, 'perTurn'>;
 
@@ -30,12 +31,6 @@ export function lengthsOf(results: Figures, target: string): number[] {
     .filter((candidate) => candidate.target === target)
     .map((candidate) => candidate.length)
     .sort((a, b) => a - b);
-}
-
-function check(base: Omit<TargetCheck, 'met'>): TargetCheck {
-  const met =
-    base.comparison === '<=' ? base.ratio <= base.threshold : base.ratio >= base.threshold;
-  return { ...base, met };
 }
 
 /** `1 / 1 at 10, 1 / 1 at 100...`: statements per load and per save of a target at each length. */
@@ -71,15 +66,12 @@ export function evaluatePostgresTargets(results: Figures): TargetCheck[] {
     const first = p50(results, target, shortest);
     const last = p50(results, target, longest);
     checks.push(
-      check({
-        id: 'flat-cost',
+      flatCostCheck(
         client,
-        goal: `per-turn cost at ${formatCount(longest)} turns within 1.3x of the cost at ${formatCount(shortest)}`,
-        ratio: last / first,
-        threshold: 1.3,
-        comparison: '<=',
-        figures: `p50 ${formatMs(first)} at ${formatCount(shortest)} turns, ${formatMs(last)} at ${formatCount(longest)}; whole-context JSONB baseline (server) grows ${formatRatio(wholeGrowth)}`,
-      }),
+        [shortest, first],
+        [longest, last],
+        `whole-context JSONB baseline (server) grows ${formatRatio(wholeGrowth)}`,
+      ),
     );
     if (target === 'postgres') {
       const adapter = p50(results, target, KEYV_LENGTH);

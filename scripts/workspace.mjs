@@ -43,10 +43,17 @@ function reportPath(dir) {
   return join(dir, '.test-report', 'vitest.json');
 }
 
+// First line of a failure message, without terminal colours.
+function firstLine(message) {
+  const line = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
 function summarize() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures = [];
   for (const dir of workspaceDirs()) {
     const file = reportPath(dir);
     if (!existsSync(file)) continue;
@@ -56,10 +63,18 @@ function summarize() {
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A test file that crashed before its tests ran counts as a failure, not as nothing.
     for (const suite of report.testResults ?? []) {
-      if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed += 1;
+      const where = suite.name ? suite.name.slice(root.length + 1) : dir;
+      if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
+        failed += 1;
+        failures.push(`${where}: the file failed before its tests ran: ${firstLine(suite.message)}`);
+      }
+      for (const test of suite.assertionResults ?? []) {
+        if (test.status !== 'failed') continue;
+        failures.push(`${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      }
     }
   }
-  return { passed, failed, skipped };
+  return { passed, failed, skipped, failures };
 }
 
 const install = run('npx', ['--yes', pnpm, 'install', '--frozen-lockfile']);
@@ -70,8 +85,10 @@ if (task === 'test') {
   for (const dir of workspaceDirs())
     rmSync(join(dir, '.test-report'), { recursive: true, force: true });
   const status = run(turbo, ['run', 'lint', 'typecheck', 'test', '--continue', ...extra]);
-  const { passed, failed, skipped } = summarize();
+  const { passed, failed, skipped, failures } = summarize();
   const crashed = status !== 0 && failed === 0 ? 1 : 0;
+  // The failed tests once more, together: turbo's interleaved output buries them.
+  if (failures.length > 0) console.log(`\nFailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
   console.log(`\n${passed} passed, ${failed + crashed} failed, ${skipped} skipped`);
   process.exit(status);
 }

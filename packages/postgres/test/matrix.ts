@@ -26,8 +26,12 @@ import {
 } from '../src/index.js';
 import { SwitchablePglite } from './switchable-pglite.js';
 
-/** Short bounds, so that outage tests fail fast; still far above a loopback round trip. */
-export const TEST_TIMEOUTS = { commandTimeoutMs: 1500, connectTimeoutMs: 1500 };
+/**
+ * Short bounds, so that outage tests fail fast. A statement's bound still leaves room for the
+ * suite's largest ones (500 contexts, values of several MB) on a loaded 2-core CI machine:
+ * 1.5 s timed those out there.
+ */
+export const TEST_TIMEOUTS = { commandTimeoutMs: 3000, connectTimeoutMs: 1500 };
 
 /** Direct SQL on a row's database, bypassing the adapter: to read and damage what is stored. */
 export interface RawSql {

@@ -183,14 +183,30 @@ export class RedisLayoutDriver implements ContextStorageDriver {
     } while (cursor !== undefined);
   }
 
-  /** Sends calls; a refused call becomes the typed error of the context it was for. */
+  /**
+   * Sends calls; a refused call becomes the typed error of the context it was for. A script that
+   * found its key gone from a slot being migrated (only after it dropped a key of another type,
+   * {@link WRITE_CONTEXT}) is sent once more: the client then follows the ASK to the new owner.
+   */
   async #send(calls: RedisCall[], ids: readonly string[]): Promise<RedisReply[]> {
     const replies = await this.#connection.send(calls);
+    const again = calls.flatMap((_, index) => (isNonLocal(replies[index]) ? [index] : []));
+    if (again.length > 0) {
+      const retried = await this.#connection.send(again.map((index) => calls[index]!));
+      again.forEach((index, position) => {
+        replies[index] = retried[position]!;
+      });
+    }
     replies.forEach((reply, index) => {
       if (reply instanceof Error) throw refusal(ids[index]!, reply, this.name);
     });
     return replies;
   }
+}
+
+/** Redis's answer to a script whose command touched a key this node does not serve (now). */
+function isNonLocal(reply: RedisReply | undefined): boolean {
+  return reply instanceof Error && reply.message.includes('Script attempted to access a non local key');
 }
 
 /**

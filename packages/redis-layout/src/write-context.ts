@@ -8,8 +8,8 @@ import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from '
  *
  * KEYS[1]: the context's hash. ARGV ({@link writeContextArgs}): [1] expected version (-1: no
  * check, 0: must not exist); [2] with an expected version > 0, the expected `created` field (the
- * stored context must be the same dialog, not one deleted and created anew); [3] '1' to drop the
- * stored context first (whole overwrite); [4] TTL in ms (0: no expiry); [5] n, the number of
+ * stored context must be the same dialog, not one deleted and created anew); [3] '1' for a whole
+ * overwrite (the stored fields the write does not set are dropped after the sets); [4] TTL in ms (0: no expiry); [5] n, the number of
  * fields to delete, listed in [6..5+n]; the rest: field, value pairs to set. HDEL and HSET go in
  * chunks, so a write of any size fits Lua's stack; a usual save is three commands inside Redis
  * (HMGET, HSET, PERSIST or PEXPIRE).
@@ -41,7 +41,10 @@ elseif expected > 0 then
   if main[2] ~= ARGV[2] then return {0, stored} end
 end
 local version = (tonumber(stored) or 0) + 1
-if ARGV[3] == '1' then redis.call('DEL', key) end
+local replace = ARGV[3] == '1'
+-- Only a key of another type is dropped first: after a DEL, the key of a slot being migrated is
+-- no longer local, and the next command of the script would fail with the DEL already done.
+if replace and main.err then redis.call('DEL', key) end
 local deletes = tonumber(ARGV[5])
 for i = 6, 5 + deletes, 1000 do
   redis.call('HDEL', key, unpack(ARGV, i, math.min(5 + deletes, i + 999)))
@@ -50,6 +53,20 @@ local first = 6 + deletes
 redis.call('HSET', key, '${MAIN_FIELD.version}', string.format('%d', version), unpack(ARGV, first, math.min(#ARGV, first + 997)))
 for i = first + 998, #ARGV, 1000 do
   redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
+end
+if replace and not main.err then
+  -- A whole overwrite drops the stored fields it does not set, after the sets: the hash never
+  -- becomes empty on the way (and so never leaves a slot being migrated).
+  local keep = {['${MAIN_FIELD.version}'] = true}
+  for i = first, #ARGV, 2 do keep[ARGV[i]] = true end
+  local stale = {}
+  for _, name in ipairs(redis.call('HKEYS', key)) do
+    if not keep[name] then
+      stale[#stale + 1] = name
+      if #stale == 1000 then redis.call('HDEL', key, unpack(stale)) stale = {} end
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
 end
 if tonumber(ARGV[4]) > 0 then
   redis.call('PEXPIRE', key, ARGV[4])

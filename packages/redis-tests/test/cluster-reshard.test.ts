@@ -187,4 +187,72 @@ for (const row of ADAPTERS) {
       }
     });
   });
+
+  describe(`${row.name}: writes into a slot being migrated`, () => {
+    const open = () => row.connect(`${cluster.url}?${TEST_TIMEOUTS}`, { prefix: randomPrefix() });
+
+    /**
+     * Starts moving the slot of `id`'s key to another master and leaves it half-way, the key
+     * still on its source; `finish` completes the move.
+     */
+    async function halfMigrated(storage: RedisStorage, id: string) {
+      const slot = keySlot(contextKey(storage, id));
+      const from = (await slotOwners())[slot]!;
+      const to = cluster.nodes.find((node) => node !== from)!;
+      const [fromId, toId] = await Promise.all([
+        from.command(['CLUSTER', 'MYID']),
+        to.command(['CLUSTER', 'MYID']),
+      ]);
+      await to.command(['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', String(fromId)]);
+      await from.command(['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', String(toId)]);
+      return { from, finish: () => migrateSlot(cluster.nodes, slot, from, to) };
+    }
+
+    it('a whole overwrite of a context still on the source replaces it, losing nothing', async () => {
+      const storage = await open();
+      const id = randomId();
+      try {
+        await storage.setItem(id, dialog(id, 3, { old: true }));
+        const { from, finish } = await halfMigrated(storage, id);
+        try {
+          // A new Context over a stored one: a whole overwrite, which once began with a DEL.
+          await storage.setItem(id, dialog(id, 2, { new: true }));
+          // Overwritten in place: the key never left its source (a DEL would have sent it on).
+          expect(await from.command(['EXISTS', contextKey(storage, id)])).toBe(1);
+          const loaded = await storage.getItem(id, { latest: 'all' });
+          expect(loaded?.misc).toEqual({ new: true });
+          expect(loaded?.requests.keys()).toEqual([1, 2]);
+          expect(loaded?.labels.keys()).toEqual([1, 2]);
+        } finally {
+          await finish();
+        }
+        expect((await storage.getItem(id, { latest: 'all' }))?.responses.keys()).toEqual([1, 2]);
+      } finally {
+        await storage.clear();
+        await storage.close();
+      }
+    });
+
+    it('a whole overwrite of a key of another type on the source lands on the new owner', async () => {
+      const storage = await open();
+      const id = randomId();
+      try {
+        const slot = keySlot(contextKey(storage, id));
+        await (await slotOwners())[slot]!.command(['SET', contextKey(storage, id), 'not a context']);
+        const { finish } = await halfMigrated(storage, id);
+        try {
+          // Dropping that key leaves the slot's source without it: the write goes on by ASK.
+          await storage.setItem(id, dialog(id, 2, { new: true }));
+          expect((await storage.getItem(id, { latest: 'all' }))?.misc).toEqual({ new: true });
+        } finally {
+          await finish();
+        }
+        const loaded = await storage.getItem(id, { latest: 'all' });
+        expect(loaded?.requests.keys()).toEqual([1, 2]);
+      } finally {
+        await storage.clear();
+        await storage.close();
+      }
+    });
+  });
 }

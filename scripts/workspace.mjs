@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const task = process.argv[2];
@@ -45,7 +46,7 @@ function reportPath(dir) {
 
 // First line of a failure message, without terminal colours.
 function firstLine(message) {
-  const line = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0] ?? '';
+  const line = stripVTControlCharacters(String(message ?? '')).split('\n')[0] ?? '';
   return line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
@@ -66,7 +67,9 @@ function summarize() {
       const where = suite.name ? suite.name.slice(root.length + 1) : dir;
       if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
         failed += 1;
-        failures.push(`${where}: the file failed before its tests ran: ${firstLine(suite.message)}`);
+        failures.push(
+          `${where}: the file failed before its tests ran: ${firstLine(suite.message)}`,
+        );
       }
       for (const test of suite.assertionResults ?? []) {
         if (test.status !== 'failed') continue;
@@ -88,7 +91,8 @@ if (task === 'test') {
   const { passed, failed, skipped, failures } = summarize();
   const crashed = status !== 0 && failed === 0 ? 1 : 0;
   // The failed tests once more, together: turbo's interleaved output buries them.
-  if (failures.length > 0) console.log(`\nFailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+  if (failures.length > 0)
+    console.log(`\nFailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
   console.log(`\n${passed} passed, ${failed + crashed} failed, ${skipped} skipped`);
   process.exit(status);
 }

@@ -206,7 +206,9 @@ export class RedisLayoutDriver implements ContextStorageDriver {
 
 /** Redis's answer to a script whose command touched a key this node does not serve (now). */
 function isNonLocal(reply: RedisReply | undefined): boolean {
-  return reply instanceof Error && reply.message.includes('Script attempted to access a non local key');
+  return (
+    reply instanceof Error && reply.message.includes('Script attempted to access a non local key')
+  );
 }
 
 /**

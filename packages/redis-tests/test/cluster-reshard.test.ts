@@ -238,7 +238,11 @@ for (const row of ADAPTERS) {
       const id = randomId();
       try {
         const slot = keySlot(contextKey(storage, id));
-        await (await slotOwners())[slot]!.command(['SET', contextKey(storage, id), 'not a context']);
+        await (await slotOwners())[slot]!.command([
+          'SET',
+          contextKey(storage, id),
+          'not a context',
+        ]);
         const { finish } = await halfMigrated(storage, id);
         try {
           // Dropping that key leaves the slot's source without it: the write goes on by ASK.

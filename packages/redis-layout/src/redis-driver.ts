@@ -18,6 +18,7 @@ import type {
 import type { RedisCall, RedisConnection, RedisReply } from './connection.js';
 import type { RedisKeyspace } from './keyspace.js';
 import { asArray, asBytes, bytesText, emptyItems, itemField, parseItemField } from './layout.js';
+import { layoutRefusal } from './layout-version.js';
 import { LOAD_CONTEXT, loadContextArgs, parseLoadContext } from './load-context.js';
 import { permissionError } from './permission.js';
 import { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';
@@ -195,12 +196,14 @@ export class RedisLayoutDriver implements ContextStorageDriver {
 
 /**
  * A command the server refused: damaged data for WRONGTYPE, a missing ACL permission for NOPERM,
- * a backend failure otherwise.
+ * a context of another layout version for WRITE_CONTEXT's `CSLAYOUT`, a backend failure otherwise.
  */
 function refusal(id: string, error: Error, client: string): Error {
   const context = `Redis refused a command of ${client}`;
   const denied = permissionError(context, error);
   if (denied !== undefined) return denied;
+  const otherLayout = layoutRefusal(id, error);
+  if (otherLayout !== undefined) return otherLayout;
   if (/WRONGTYPE/.test(error.message)) {
     return new CorruptDataError(id, 'main', 'the key does not hold a context hash', {
       cause: error,

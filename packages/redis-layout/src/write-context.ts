@@ -1,6 +1,15 @@
 import { type ContextWrite, ttlLeftMs, type WriteOutcome } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
 import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from './layout.js';
+import { LAYOUT_REFUSAL, LAYOUT_VERSION } from './layout-version.js';
+
+/** What WRITE_CONTEXT reads of the stored context before writing, in this order. */
+const STORED_FIELDS = [
+  MAIN_FIELD.version,
+  MAIN_FIELD.created,
+  MAIN_FIELD.expires,
+  MAIN_FIELD.layout,
+];
 
 /**
  * Writes the changes of one context in one atomic call: version check, optional overwrite, item
@@ -11,8 +20,11 @@ import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from '
  * stored context must be the same dialog, not one deleted and created anew); [3] '1' to drop the
  * stored context first (whole overwrite); [4] TTL in ms (0: no expiry); [5] n, the number of
  * fields to delete, listed in [6..5+n]; the rest: field, value pairs to set. HDEL and HSET go in
- * chunks, so a write of any size fits Lua's stack; a usual save is three commands inside Redis
- * (HMGET, HSET, PERSIST or PEXPIRE).
+ * chunks, so a write of any size fits Lua's stack; a usual save is two commands inside Redis
+ * (HMGET, HSET), three with a TTL (PEXPIRE). A context created here gets the `layout` field; a
+ * stored context of another layout version is refused (error reply `CSLAYOUT <version>`, nothing
+ * written) unless the write replaces it. The `expires` field and the key's TTL are dropped only
+ * when the stored context has an `expires` field, which every write with a TTL sets.
  *
  * Returns `{1, newVersion}`, or `{0, storedVersion}` when the version check failed (nothing is
  * written; {@link parseWriteContext}). A key of another type is an error (WRONGTYPE) unless the
@@ -22,7 +34,7 @@ export const WRITE_CONTEXT = luaScript(
   'csWriteContext',
   `local key = KEYS[1]
 local expected = tonumber(ARGV[1])
-local main = redis.pcall('HMGET', key, ${luaNames([MAIN_FIELD.version, MAIN_FIELD.created])})
+local main = redis.pcall('HMGET', key, ${luaNames(STORED_FIELDS)})
 local stored = false
 if main.err then
   -- pcall only for WRONGTYPE: anything else (an ACL refusal) is raised, with this line's number.
@@ -40,8 +52,12 @@ elseif expected > 0 then
   if tonumber(stored) ~= expected then return {0, stored} end
   if main[2] ~= ARGV[2] then return {0, stored} end
 end
+local replace = ARGV[3] == '1'
+if stored and not replace and main[4] ~= '${LAYOUT_VERSION}' then
+  return redis.error_reply('${LAYOUT_REFUSAL} ' .. (main[4] or ''))
+end
 local version = (tonumber(stored) or 0) + 1
-if ARGV[3] == '1' then redis.call('DEL', key) end
+if replace then redis.call('DEL', key) end
 local deletes = tonumber(ARGV[5])
 for i = 6, 5 + deletes, 1000 do
   redis.call('HDEL', key, unpack(ARGV, i, math.min(5 + deletes, i + 999)))
@@ -51,9 +67,12 @@ redis.call('HSET', key, '${MAIN_FIELD.version}', string.format('%d', version), u
 for i = first + 998, #ARGV, 1000 do
   redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
 end
+if replace or not stored then redis.call('HSET', key, '${MAIN_FIELD.layout}', '${LAYOUT_VERSION}') end
 if tonumber(ARGV[4]) > 0 then
   redis.call('PEXPIRE', key, ARGV[4])
-else
+elseif main[3] and not replace then
+  -- Only a context that had an expiry has one to drop: a save without TTL costs no command here.
+  redis.call('HDEL', key, '${MAIN_FIELD.expires}')
   redis.call('PERSIST', key)
 end
 return {1, version}
@@ -67,7 +86,6 @@ return {1, version}
 export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
   const { main } = write;
   const deletes = write.delete.map(({ field, turnId }) => itemField(field, turnId));
-  if (main.expiresAt === undefined) deletes.push(MAIN_FIELD.expires);
   const sets: (string | Uint8Array)[] = [
     MAIN_FIELD.turn,
     String(main.currentTurnId),

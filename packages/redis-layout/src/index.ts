@@ -30,6 +30,16 @@ export {
   redisCallBound,
 } from './permission.js';
 export {
+  NEEDS_SCRIPT,
+  parseRecentLoad,
+  RECENT_LOAD_FIELDS,
+  RECENT_SLOTS,
+  servedBySlots,
+  slotField,
+  slotOf,
+  slotTurnField,
+} from './recent-slots.js';
+export {
   type CommandLine,
   callLine,
   evalLine,

@@ -21,6 +21,12 @@ import { asArray, asBytes, bytesText, emptyItems, itemField, parseItemField } fr
 import { layoutRefusal } from './layout-version.js';
 import { LOAD_CONTEXT, loadContextArgs, parseLoadContext } from './load-context.js';
 import { permissionError } from './permission.js';
+import {
+  NEEDS_SCRIPT,
+  parseRecentLoad,
+  RECENT_LOAD_FIELDS,
+  servedBySlots,
+} from './recent-slots.js';
 import { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';
 
 /** Redis expires keys itself and runs each script atomically, for every client of the server. */
@@ -38,9 +44,10 @@ const SCAN_COUNT = 1000;
 /**
  * The context-storage primitives over the one Redis layout (its vocabulary: `layout.ts`): a hash
  * per context at `<prefix>::<id>` holding the main fields and one field per turn item (`l:7`,
- * `q:7`, `r:7`). Loads and saves are one script call on one
- * key each, so they cost one round trip whatever the dialog length and never cross slots; batches
- * are one pipeline; `count`, `listIds` and `clear` SCAN every master inside the prefix only.
+ * `q:7`, `r:7`) and the recent slots (`recent-slots.ts`). A load with the usual windows is one
+ * HMGET, a wider one and a save one script call, on one key each, so they cost one round trip
+ * whatever the dialog length and never cross slots (a load needs a second only when items
+ * beyond the current turn hide the window from the slots); batches are one pipeline; `count`, `listIds` and `clear` SCAN every master inside the prefix only.
  */
 export class RedisLayoutDriver implements ContextStorageDriver {
   readonly name: string;
@@ -62,6 +69,29 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   }
 
   async load(ids: readonly string[], windows: LoadWindows): Promise<(StoredContext | undefined)[]> {
+    if (!servedBySlots(windows)) return this.#loadByScript(ids, windows);
+    // The usual load: one plain HMGET of the recent slots; the script only for what they cannot tell.
+    const replies = await this.#send(
+      ids.map((id) => ({
+        kind: 'command',
+        command: 'HMGET',
+        key: this.#keys.key(id),
+        args: RECENT_LOAD_FIELDS as string[],
+      })),
+      ids,
+    );
+    const loaded = replies.map((reply, index) => parseRecentLoad(ids[index]!, reply, windows));
+    const unsure = ids.filter((_, index) => loaded[index] === NEEDS_SCRIPT);
+    if (unsure.length === 0) return loaded as (StoredContext | undefined)[];
+    const scripted = await this.#loadByScript(unsure, windows);
+    let next = 0;
+    return loaded.map((context) => (context === NEEDS_SCRIPT ? scripted[next++] : context));
+  }
+
+  async #loadByScript(
+    ids: readonly string[],
+    windows: LoadWindows,
+  ): Promise<(StoredContext | undefined)[]> {
     const args = loadContextArgs(windows);
     const replies = await this.#send(
       ids.map((id) => ({ kind: 'script', script: LOAD_CONTEXT, key: this.#keys.key(id), args })),

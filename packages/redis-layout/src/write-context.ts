@@ -1,7 +1,20 @@
+import { TURN_FIELDS } from '@context-storage/core';
 import { type ContextWrite, ttlLeftMs, type WriteOutcome } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
-import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from './layout.js';
+import {
+  asArray,
+  bytesText,
+  ITEM_TAGS,
+  itemField,
+  luaNames,
+  luaScript,
+  MAIN_FIELD,
+} from './layout.js';
 import { LAYOUT_REFUSAL, LAYOUT_VERSION } from './layout-version.js';
+import { RECENT_SLOTS } from './recent-slots.js';
+
+/** A Lua pattern matching an item field (`l:7`), capturing its tag and turn id. */
+const ITEM_PATTERN = `^([${TURN_FIELDS.map((field) => ITEM_TAGS[field]).join('')}]):(%d+)$`;
 
 /** What WRITE_CONTEXT reads of the stored context before writing, in this order. */
 const STORED_FIELDS = [
@@ -20,8 +33,10 @@ const STORED_FIELDS = [
  * stored context must be the same dialog, not one deleted and created anew); [3] '1' to drop the
  * stored context first (whole overwrite); [4] TTL in ms (0: no expiry); [5] n, the number of
  * fields to delete, listed in [6..5+n]; the rest: field, value pairs to set. HDEL and HSET go in
- * chunks, so a write of any size fits Lua's stack; a usual save is two commands inside Redis
- * (HMGET, HSET), three with a TTL (PEXPIRE). A context created here gets the `layout` field; a
+ * chunks, so a write of any size fits Lua's stack. It keeps the recent slots of the items it
+ * writes (`recent-slots.ts`): one HMGET of their turn ids and one HSET (and an HDEL after item
+ * deletes), bounded by the items written. A usual save is four commands inside Redis (HMGET,
+ * HSET, HMGET, HSET), five with a TTL (PEXPIRE). A context created here gets the `layout` field; a
  * stored context of another layout version is refused (error reply `CSLAYOUT <version>`, nothing
  * written) unless the write replaces it. The `expires` field and the key's TTL are dropped only
  * when the stored context has an `expires` field, which every write with a TTL sets.
@@ -66,6 +81,62 @@ local first = 6 + deletes
 redis.call('HSET', key, '${MAIN_FIELD.version}', string.format('%d', version), unpack(ARGV, first, math.min(#ARGV, first + 997)))
 for i = first + 998, #ARGV, 1000 do
   redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
+end
+-- Recent slots (recent-slots.ts): deletes first, then sets, in the order the items were written.
+local changes = {}
+for i = 6, 5 + deletes do
+  local tag, t = string.match(ARGV[i], '${ITEM_PATTERN}')
+  if tag then changes[#changes + 1] = {tag, t, false} end
+end
+for i = first, #ARGV - 1, 2 do
+  local tag, t = string.match(ARGV[i], '${ITEM_PATTERN}')
+  if tag then changes[#changes + 1] = {tag, t, i + 1} end
+end
+if #changes > 0 then
+  -- One HMGET of the distinct slots touched (at most ${RECENT_SLOTS} per field), one HSET back.
+  local order, held, slots = {}, {}, {}
+  for k = 1, #changes do
+    local change = changes[k]
+    change[4] = change[1] .. '#' .. (tonumber(change[2]) % ${RECENT_SLOTS})
+    if held[change[4]] == nil then
+      order[#order + 1] = change[4]
+      held[change[4]] = false
+    end
+  end
+  local got = redis.call('HMGET', key, unpack(order))
+  for k = 1, #order do held[order[k]] = got[k] end
+  for k = 1, #changes do
+    local t, value, name = changes[k][2], changes[k][3], changes[k][4]
+    local h = held[name]
+    if value then
+      local bound = h and tonumber((string.gsub(h, '^%?', '')))
+      if not bound or tonumber(t) >= bound then
+        held[name] = t
+        slots[name] = value
+      end
+    elseif h == t then
+      held[name] = '?' .. t
+      slots[name] = false
+    end
+  end
+  local drops, puts = {}, {}
+  for k = 1, #order do
+    local name = order[k]
+    local value = slots[name]
+    if value ~= nil then
+      local slot = (string.gsub(name, '#', '@'))
+      if value then
+        puts[#puts + 1] = slot
+        puts[#puts + 1] = ARGV[value]
+      else
+        drops[#drops + 1] = slot
+      end
+      puts[#puts + 1] = name
+      puts[#puts + 1] = held[name]
+    end
+  end
+  if #drops > 0 then redis.call('HDEL', key, unpack(drops)) end
+  if #puts > 0 then redis.call('HSET', key, unpack(puts)) end
 end
 if replace or not stored then redis.call('HSET', key, '${MAIN_FIELD.layout}', '${LAYOUT_VERSION}') end
 if tonumber(ARGV[4]) > 0 then

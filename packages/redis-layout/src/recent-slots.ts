@@ -46,6 +46,13 @@ export function servedBySlots(windows: LoadWindows): boolean {
   });
 }
 
+/** Every slot's turn id field, field by field: what WRITE_CONTEXT reads to keep the slots. */
+export const SLOT_TURN_FIELDS: readonly string[] = Object.freeze(
+  TURN_FIELDS.flatMap((field) =>
+    Array.from({ length: RECENT_SLOTS }, (_, slot) => slotTurnField(field, slot)),
+  ),
+);
+
 /** The HMGET fields of a load from the slots: main fields, then per turn field slots and turns. */
 export const RECENT_LOAD_FIELDS: readonly string[] = Object.freeze([
   ...MAIN_FIELDS,

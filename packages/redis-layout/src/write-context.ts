@@ -11,7 +11,7 @@ import {
   MAIN_FIELD,
 } from './layout.js';
 import { LAYOUT_REFUSAL, LAYOUT_VERSION } from './layout-version.js';
-import { RECENT_SLOTS } from './recent-slots.js';
+import { RECENT_SLOTS, SLOT_TURN_FIELDS } from './recent-slots.js';
 
 /** A Lua pattern matching an item field (`l:7`), capturing its tag and turn id. */
 const ITEM_PATTERN = `^([${TURN_FIELDS.map((field) => ITEM_TAGS[field]).join('')}]):(%d+)$`;
@@ -34,9 +34,9 @@ const STORED_FIELDS = [
  * stored context first (whole overwrite); [4] TTL in ms (0: no expiry); [5] n, the number of
  * fields to delete, listed in [6..5+n]; the rest: field, value pairs to set. HDEL and HSET go in
  * chunks, so a write of any size fits Lua's stack. It keeps the recent slots of the items it
- * writes (`recent-slots.ts`): one HMGET of their turn ids and one HSET (and an HDEL after item
- * deletes), bounded by the items written. A usual save is four commands inside Redis (HMGET,
- * HSET, HMGET, HSET), five with a TTL (PEXPIRE). A context created here gets the `layout` field; a
+ * writes (`recent-slots.ts`) within those commands: their turn ids are read with the main fields
+ * and the slots set with the items (an HDEL more after item deletes). A usual save is two
+ * commands inside Redis (HMGET, HSET), three with a TTL (PEXPIRE). A context created here gets the `layout` field; a
  * stored context of another layout version is refused (error reply `CSLAYOUT <version>`, nothing
  * written) unless the write replaces it. The `expires` field and the key's TTL are dropped only
  * when the stored context has an `expires` field, which every write with a TTL sets.
@@ -49,7 +49,8 @@ export const WRITE_CONTEXT = luaScript(
   'csWriteContext',
   `local key = KEYS[1]
 local expected = tonumber(ARGV[1])
-local main = redis.pcall('HMGET', key, ${luaNames(STORED_FIELDS)})
+local SLOT_TURNS = {${luaNames(SLOT_TURN_FIELDS)}}
+local main = redis.pcall('HMGET', key, ${luaNames([...STORED_FIELDS, ...SLOT_TURN_FIELDS])})
 local stored = false
 if main.err then
   -- pcall only for WRONGTYPE: anything else (an ACL refusal) is raised, with this line's number.
@@ -73,17 +74,15 @@ if stored and not replace and main[4] ~= '${LAYOUT_VERSION}' then
 end
 local version = (tonumber(stored) or 0) + 1
 if replace then redis.call('DEL', key) end
-local deletes = tonumber(ARGV[5])
-for i = 6, 5 + deletes, 1000 do
-  redis.call('HDEL', key, unpack(ARGV, i, math.min(5 + deletes, i + 999)))
+-- Recent slots (recent-slots.ts): their turn ids came with the main fields, so keeping them costs
+-- no command of its own; deletes first, then sets, in the order the items are written.
+local held = {}
+if stored and not replace then
+  for k = 1, ${SLOT_TURN_FIELDS.length} do held[SLOT_TURNS[k]] = main[${STORED_FIELDS.length} + k] end
 end
-local first = 6 + deletes
-redis.call('HSET', key, '${MAIN_FIELD.version}', string.format('%d', version), unpack(ARGV, first, math.min(#ARGV, first + 997)))
-for i = first + 998, #ARGV, 1000 do
-  redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
-end
--- Recent slots (recent-slots.ts): deletes first, then sets, in the order the items were written.
 local changes = {}
+local deletes = tonumber(ARGV[5])
+local first = 6 + deletes
 for i = 6, 5 + deletes do
   local tag, t = string.match(ARGV[i], '${ITEM_PATTERN}')
   if tag then changes[#changes + 1] = {tag, t, false} end
@@ -92,53 +91,56 @@ for i = first, #ARGV - 1, 2 do
   local tag, t = string.match(ARGV[i], '${ITEM_PATTERN}')
   if tag then changes[#changes + 1] = {tag, t, i + 1} end
 end
-if #changes > 0 then
-  -- One HMGET of the distinct slots touched (at most ${RECENT_SLOTS} per field), one HSET back.
-  local order, held, slots = {}, {}, {}
-  for k = 1, #changes do
-    local change = changes[k]
-    change[4] = change[1] .. '#' .. (tonumber(change[2]) % ${RECENT_SLOTS})
-    if held[change[4]] == nil then
-      order[#order + 1] = change[4]
-      held[change[4]] = false
+local slots, order = {}, {}
+for k = 1, #changes do
+  local t, value = changes[k][2], changes[k][3]
+  local name = changes[k][1] .. '#' .. (tonumber(t) % ${RECENT_SLOTS})
+  local h = held[name]
+  local decided = nil
+  if value then
+    local bound = h and tonumber((string.gsub(h, '^%?', '')))
+    if not bound or tonumber(t) >= bound then
+      held[name] = t
+      decided = value
     end
+  elseif h == t then
+    held[name] = '?' .. t
+    decided = false
   end
-  local got = redis.call('HMGET', key, unpack(order))
-  for k = 1, #order do held[order[k]] = got[k] end
-  for k = 1, #changes do
-    local t, value, name = changes[k][2], changes[k][3], changes[k][4]
-    local h = held[name]
-    if value then
-      local bound = h and tonumber((string.gsub(h, '^%?', '')))
-      if not bound or tonumber(t) >= bound then
-        held[name] = t
-        slots[name] = value
-      end
-    elseif h == t then
-      held[name] = '?' .. t
-      slots[name] = false
-    end
+  if decided ~= nil then
+    if slots[name] == nil then order[#order + 1] = name end
+    slots[name] = decided
   end
-  local drops, puts = {}, {}
-  for k = 1, #order do
-    local name = order[k]
-    local value = slots[name]
-    if value ~= nil then
-      local slot = (string.gsub(name, '#', '@'))
-      if value then
-        puts[#puts + 1] = slot
-        puts[#puts + 1] = ARGV[value]
-      else
-        drops[#drops + 1] = slot
-      end
-      puts[#puts + 1] = name
-      puts[#puts + 1] = held[name]
-    end
-  end
-  if #drops > 0 then redis.call('HDEL', key, unpack(drops)) end
-  if #puts > 0 then redis.call('HSET', key, unpack(puts)) end
 end
-if replace or not stored then redis.call('HSET', key, '${MAIN_FIELD.layout}', '${LAYOUT_VERSION}') end
+local sets = {'${MAIN_FIELD.version}', string.format('%d', version)}
+local drops = {}
+for k = 1, #order do
+  local name = order[k]
+  local slot = (string.gsub(name, '#', '@'))
+  if slots[name] then
+    sets[#sets + 1] = slot
+    sets[#sets + 1] = ARGV[slots[name]]
+  else
+    drops[#drops + 1] = slot
+  end
+  sets[#sets + 1] = name
+  sets[#sets + 1] = held[name]
+end
+if replace or not stored then
+  sets[#sets + 1] = '${MAIN_FIELD.layout}'
+  sets[#sets + 1] = '${LAYOUT_VERSION}'
+end
+for i = 6, 5 + deletes, 1000 do
+  redis.call('HDEL', key, unpack(ARGV, i, math.min(5 + deletes, i + 999)))
+end
+if #drops > 0 then redis.call('HDEL', key, unpack(drops)) end
+-- One HSET for a usual save: version, slots and layout, then as many of the sets as fit.
+local chunk = math.min(#ARGV, first + 999 - #sets)
+for i = first, chunk do sets[#sets + 1] = ARGV[i] end
+redis.call('HSET', key, unpack(sets))
+for i = chunk + 1, #ARGV, 1000 do
+  redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
+end
 if tonumber(ARGV[4]) > 0 then
   redis.call('PEXPIRE', key, ARGV[4])
 elseif main[3] and not replace then

@@ -28,7 +28,7 @@ export class LayoutVersionError extends CorruptDataError {
     super(
       id,
       'main.layout',
-      `it was written in Redis layout version ${storedLayout}, and this library reads layout version ${LAYOUT_VERSION} only; delete it or save it anew`,
+      `it was written in Redis layout version ${storedLayout}, and this library reads layout version ${LAYOUT_VERSION} only; delete it (delItem) or save a new context over it (setItem)`,
     );
     this.storedLayout = storedLayout;
   }

@@ -66,6 +66,10 @@ for (const row of ADAPTERS) {
         expect(await raw.hgetall(key)).toEqual(before); // nothing written
 
         expect((await storage.getItem(fine))?.currentTurnId).toBe(3);
+        // A new context saved over it replaces it, in this layout.
+        await storage.setItem(old, dialog(old, 1));
+        expect((await storage.getItem(old))?.currentTurnId).toBe(1);
+        expect(await raw.hget(key, MAIN_FIELD.layout)).toBe(String(LAYOUT_VERSION));
         expect(await storage.delItem(old)).toBe(true);
       } finally {
         await storage.close();

@@ -68,7 +68,7 @@ export const NEEDS_SCRIPT = Symbol('needs LOAD_CONTEXT');
 const TURN_AT = MAIN_FIELDS.indexOf('turn');
 
 /**
- * Reads the HMGET of {@link RECENT_LOAD_FIELDS}: `undefined` when no main field exists (no
+ * Reads the HMGET of {@link RECENT_LOAD_FIELDS}: `undefined` when none of them exists (no
  * context), {@link NEEDS_SCRIPT} when a slot cannot tell whether an item of a window exists.
  *
  * @throws `LayoutVersionError` (a `CorruptDataError`) for a context of another layout version
@@ -80,8 +80,11 @@ export function parseRecentLoad(
   windows: LoadWindows,
 ): StoredContext | undefined | typeof NEEDS_SCRIPT {
   const parts = asArray(id, reply);
+  const missing = (value: RedisReply | undefined) => value === null || value === undefined;
+  if (parts.every(missing)) return undefined;
   const main = parts.slice(0, MAIN_FIELDS.length);
-  if (main.every((value) => value === null || value === undefined)) return undefined;
+  // Slots without main fields: damaged, which the script tells apart from no context.
+  if (main.every(missing)) return NEEDS_SCRIPT;
   const turnReply = main[TURN_AT];
   const turn = turnReply === null || turnReply === undefined ? 0 : Number(bytesText(turnReply));
   // A damaged turn: the script and core report it exactly as before.

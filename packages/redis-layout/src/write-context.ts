@@ -36,9 +36,9 @@ const STORED_FIELDS = [
  * chunks, so a write of any size fits Lua's stack. It keeps the recent slots of the items it
  * writes (`recent-slots.ts`) within those commands: their turn ids are read with the main fields
  * and the slots set with the items (an HDEL more after item deletes). A usual save is two
- * commands inside Redis (HMGET, HSET), three with a TTL (PEXPIRE). A context created here gets the `layout` field; a
- * stored context of another layout version is refused (error reply `CSLAYOUT <version>`, nothing
- * written) unless the write replaces it. The `expires` field and the key's TTL are dropped only
+ * commands inside Redis (HMGET, HSET), three with a TTL (PEXPIRE). A context created here gets
+ * the `layout` field; a stored context of another layout version is refused (error reply
+ * `CSLAYOUT <version>`, nothing written) unless the write replaces it. The `expires` field and the key's TTL are dropped only
  * when the stored context has an `expires` field, which every write with a TTL sets.
  *
  * Returns `{1, newVersion}`, or `{0, storedVersion}` when the version check failed (nothing is

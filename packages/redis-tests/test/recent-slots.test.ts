@@ -1,6 +1,6 @@
-import { type Context, TURN_FIELDS } from '@context-storage/core';
+import { type Context, CorruptDataError, TURN_FIELDS } from '@context-storage/core';
 import { dialog, randomId } from '@context-storage/core/conformance';
-import { RECENT_SLOTS, slotOf, slotTurnField } from '@context-storage/redis-layout';
+import { MAIN_FIELDS, RECENT_SLOTS, slotOf, slotTurnField } from '@context-storage/redis-layout';
 import { describe, expect, it } from 'vitest';
 import {
   ADAPTERS,
@@ -98,6 +98,23 @@ for (const row of ADAPTERS) {
         await storage.setItem(id, context);
         expect(await raw.hget(key, slotTurnField('requests', slotOf(6)))).toBe('6');
         expect((await storage.getItem(id))!.requests.get(6)).toEqual({ text: 'fixed' });
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it('a context that lost its main fields but not its slots is reported corrupt', async () => {
+      const storage = await open();
+      try {
+        const id = randomId();
+        await storage.setItem(id, dialog(id, 4));
+        await rawClient(topology).hdel(contextKey(storage, id), ...MAIN_FIELDS);
+        const error = await storage.getItem(id).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(CorruptDataError);
+        expect(error).toMatchObject({ id });
       } finally {
         await storage.close();
       }

@@ -12,6 +12,13 @@ export { firstConnection } from './first-connection.js';
 export { CLUSTER_SLOTS, keySlot } from './key-slot.js';
 export { DEFAULT_PREFIX, KEY_SEPARATOR, RedisKeyspace } from './keyspace.js';
 export { ITEM_TAGS, itemField, MAIN_FIELD, MAIN_FIELDS, parseItemField } from './layout.js';
+export {
+  LAYOUT_REFUSAL,
+  LAYOUT_VERSION,
+  LayoutVersionError,
+  layoutRefusal,
+  storedLayout,
+} from './layout-version.js';
 export { LOAD_CONTEXT, loadContextArgs, parseLoadContext } from './load-context.js';
 export { badCursor, type ScanPage, scanSingleServer } from './master-scan.js';
 export {
@@ -22,6 +29,16 @@ export {
   RedisPermissionError,
   redisCallBound,
 } from './permission.js';
+export {
+  NEEDS_SCRIPT,
+  parseRecentLoad,
+  RECENT_LOAD_FIELDS,
+  RECENT_SLOTS,
+  servedBySlots,
+  slotField,
+  slotOf,
+  slotTurnField,
+} from './recent-slots.js';
 export {
   type CommandLine,
   callLine,

@@ -23,6 +23,8 @@ export const MAIN_FIELD = Object.freeze({
   misc: 'misc',
   /** The encoded `frameworkData`. */
   framework: 'framework',
+  /** The layout version the context was created in (`LAYOUT_VERSION`). */
+  layout: 'layout',
 } as const);
 
 /** The main fields in the order LOAD_CONTEXT returns them. */
@@ -34,6 +36,7 @@ export const MAIN_FIELDS = [
   MAIN_FIELD.expires,
   MAIN_FIELD.misc,
   MAIN_FIELD.framework,
+  MAIN_FIELD.layout,
 ] as const;
 
 /** Hash field prefix of each turn field's items: `l:7` is the label of turn 7. */

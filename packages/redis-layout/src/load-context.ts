@@ -12,6 +12,7 @@ import {
   MAIN_FIELD,
   MAIN_FIELDS,
 } from './layout.js';
+import { LAYOUT_VERSION, LayoutVersionError, storedLayout } from './layout-version.js';
 
 /** Where the main fields end and the three item lists begin in LOAD_CONTEXT's reply. */
 const ITEMS_AT = MAIN_FIELDS.length;
@@ -92,11 +93,17 @@ export function loadContextArgs(windows: LoadWindows): string[] {
 /**
  * Reads LOAD_CONTEXT's reply; numbers stay unchecked (core reports bad ones as corrupt).
  *
+ * @throws `LayoutVersionError` (a `CorruptDataError`) for a context of another layout version
  * @throws `CorruptDataError` for a reply of the wrong shape or a missing payload
  */
 export function parseLoadContext(id: string, reply: RedisReply): StoredContext | undefined {
   if (reply === null) return undefined;
   const parts = asArray(id, reply);
+  const layout = parts[at(MAIN_FIELD.layout)];
+  const layoutText = layout === null || layout === undefined ? undefined : bytesText(layout);
+  if (layoutText !== String(LAYOUT_VERSION)) {
+    throw new LayoutVersionError(id, storedLayout(layoutText));
+  }
   const number = (field: string): number => {
     const value = parts[at(field)];
     return value === null || value === undefined ? Number.NaN : Number(bytesText(value));

@@ -18,8 +18,15 @@ import type {
 import type { RedisCall, RedisConnection, RedisReply } from './connection.js';
 import type { RedisKeyspace } from './keyspace.js';
 import { asArray, asBytes, bytesText, emptyItems, itemField, parseItemField } from './layout.js';
+import { layoutRefusal } from './layout-version.js';
 import { LOAD_CONTEXT, loadContextArgs, parseLoadContext } from './load-context.js';
 import { permissionError } from './permission.js';
+import {
+  NEEDS_SCRIPT,
+  parseRecentLoad,
+  RECENT_LOAD_FIELDS,
+  servedBySlots,
+} from './recent-slots.js';
 import { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';
 
 /** Redis expires keys itself and runs each script atomically, for every client of the server. */
@@ -37,9 +44,10 @@ const SCAN_COUNT = 1000;
 /**
  * The context-storage primitives over the one Redis layout (its vocabulary: `layout.ts`): a hash
  * per context at `<prefix>::<id>` holding the main fields and one field per turn item (`l:7`,
- * `q:7`, `r:7`). Loads and saves are one script call on one
- * key each, so they cost one round trip whatever the dialog length and never cross slots; batches
- * are one pipeline; `count`, `listIds` and `clear` SCAN every master inside the prefix only.
+ * `q:7`, `r:7`) and the recent slots (`recent-slots.ts`). A load with the usual windows is one
+ * HMGET, a wider one and a save one script call, on one key each, so they cost one round trip
+ * whatever the dialog length and never cross slots (a load needs a second only when items
+ * beyond the current turn hide the window from the slots); batches are one pipeline; `count`, `listIds` and `clear` SCAN every master inside the prefix only.
  */
 export class RedisLayoutDriver implements ContextStorageDriver {
   readonly name: string;
@@ -61,6 +69,29 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   }
 
   async load(ids: readonly string[], windows: LoadWindows): Promise<(StoredContext | undefined)[]> {
+    if (!servedBySlots(windows)) return this.#loadByScript(ids, windows);
+    // The usual load: one plain HMGET of the recent slots; the script only for what they cannot tell.
+    const replies = await this.#send(
+      ids.map((id) => ({
+        kind: 'command',
+        command: 'HMGET',
+        key: this.#keys.key(id),
+        args: RECENT_LOAD_FIELDS as string[],
+      })),
+      ids,
+    );
+    const loaded = replies.map((reply, index) => parseRecentLoad(ids[index]!, reply, windows));
+    const unsure = ids.filter((_, index) => loaded[index] === NEEDS_SCRIPT);
+    if (unsure.length === 0) return loaded as (StoredContext | undefined)[];
+    const scripted = await this.#loadByScript(unsure, windows);
+    let next = 0;
+    return loaded.map((context) => (context === NEEDS_SCRIPT ? scripted[next++] : context));
+  }
+
+  async #loadByScript(
+    ids: readonly string[],
+    windows: LoadWindows,
+  ): Promise<(StoredContext | undefined)[]> {
     const args = loadContextArgs(windows);
     const replies = await this.#send(
       ids.map((id) => ({ kind: 'script', script: LOAD_CONTEXT, key: this.#keys.key(id), args })),
@@ -213,12 +244,14 @@ function isNonLocal(reply: RedisReply | undefined): boolean {
 
 /**
  * A command the server refused: damaged data for WRONGTYPE, a missing ACL permission for NOPERM,
- * a backend failure otherwise.
+ * a context of another layout version for WRITE_CONTEXT's `CSLAYOUT`, a backend failure otherwise.
  */
 function refusal(id: string, error: Error, client: string): Error {
   const context = `Redis refused a command of ${client}`;
   const denied = permissionError(context, error);
   if (denied !== undefined) return denied;
+  const otherLayout = layoutRefusal(id, error);
+  if (otherLayout !== undefined) return otherLayout;
   if (/WRONGTYPE/.test(error.message)) {
     return new CorruptDataError(id, 'main', 'the key does not hold a context hash', {
       cause: error,

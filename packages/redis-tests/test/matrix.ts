@@ -8,7 +8,14 @@ import { undecodablePayload } from '@context-storage/core/adapter';
 import type { ConformanceHooks } from '@context-storage/core/conformance';
 import { IoRedisContextStorage } from '@context-storage/ioredis';
 import { NodeRedisContextStorage } from '@context-storage/node-redis';
-import { itemField, MAIN_FIELD, RedisKeyspace } from '@context-storage/redis-layout';
+import {
+  itemField,
+  MAIN_FIELD,
+  RedisKeyspace,
+  slotField,
+  slotOf,
+  slotTurnField,
+} from '@context-storage/redis-layout';
 import {
   pauseServer,
   type RedisServerDescriptor,
@@ -155,7 +162,15 @@ export function hooksFor(row: RedisAdapterRow, topology: Topology): ConformanceH
       const raw = rawClient(topology);
       if (target === 'main') await raw.hset(contextKey(storage, id), MAIN_FIELD.version, 'garbage');
       else if (target === 'misc') await raw.hset(contextKey(storage, id), MAIN_FIELD.misc, GARBAGE);
-      else await raw.hset(contextKey(storage, id), itemField(target.field, target.turnId), GARBAGE);
+      else {
+        const key = contextKey(storage, id);
+        await raw.hset(key, itemField(target.field, target.turnId), GARBAGE);
+        // The recent slot holding a copy of that item is damaged with it.
+        const slot = slotOf(target.turnId);
+        if ((await raw.hget(key, slotTurnField(target.field, slot))) === String(target.turnId)) {
+          await raw.hset(key, slotField(target.field, slot), GARBAGE);
+        }
+      }
     },
     async readRaw(storage, id) {
       const hash = await rawClient(topology).hgetallBuffer(contextKey(storage, id));

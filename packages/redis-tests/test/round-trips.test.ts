@@ -14,27 +14,36 @@ import {
 interface Seen {
   command: string;
   args: string[];
+  /** Run by a script inside Redis: no round trip of its own. */
+  lua: boolean;
 }
 
 /** Records every command the servers of a topology receive, with MONITOR on each master. */
-async function monitor(topology: Topology): Promise<{ seen: Seen[]; stop(): Promise<void> }> {
+async function monitor(
+  topology: Topology,
+): Promise<{ seen: Seen[]; inScripts: Seen[]; stop(): Promise<void> }> {
   const raw = rawClient(topology);
   await raw.ping(); // connected, and on a cluster, the slots are known
   const masters: Redis[] =
     topology === 'cluster' ? (raw as Cluster).nodes('master') : [raw as Redis];
   const seen: Seen[] = [];
+  const inScripts: Seen[] = [];
   const monitors = await Promise.all(masters.map((node) => node.monitor()));
   for (const watcher of monitors) {
     watcher.on('monitor', (_time: string, args: string[], source: string) => {
       // Commands a script runs inside Redis show up too, from "lua": they cost no round trip.
-      if (source === 'lua') return;
-      seen.push({ command: String(args[0]).toLowerCase(), args: args.slice(1).map(String) });
+      (source === 'lua' ? inScripts : seen).push({
+        command: String(args[0]).toLowerCase(),
+        args: args.slice(1).map(String),
+        lua: source === 'lua',
+      });
     });
   }
   // MONITOR is asynchronous: give the servers a moment to attach.
   await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     seen,
+    inScripts,
     async stop() {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await Promise.all(monitors.map((watcher) => watcher.disconnect()));
@@ -61,10 +70,10 @@ for (const row of ADAPTERS) {
         const context = await storage.getItem(id);
         await watch.stop();
         const loads = watch.seen.filter((entry) => entry.args.includes(contextKey(storage, id)));
-        expect(loads.map((entry) => entry.command)).toEqual([
-          expect.stringMatching(/^eval(sha)?$/),
-        ]);
+        // The default windows are served by the recent slots: a plain HMGET, no script.
+        expect(loads.map((entry) => entry.command)).toEqual(['hmget']);
         expect(watch.seen).toHaveLength(1);
+        expect(watch.inScripts).toEqual([]);
 
         const watchSave = await monitor(topology);
         stops.push(watchSave.stop);
@@ -80,6 +89,35 @@ for (const row of ADAPTERS) {
           itemField('requests', turns + 1),
           itemField('responses', turns + 1),
         ]);
+        // A save without TTL of a context that had none: no HDEL of `expires`, no PERSIST, and
+        // the recent slots cost no command of their own.
+        expect(watchSave.inScripts.map((entry) => entry.command)).toEqual(['hmget', 'hset']);
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it('a save without TTL of a context that had one drops its expiry inside the script', async () => {
+      const storage = await row.connect(topologyUri(topology), { prefix: randomPrefix() });
+      try {
+        const id = randomId();
+        await storage.setItem(id, dialog(id, 2), { ttlMs: 60_000 });
+        const context = await storage.getItem(id);
+        const watch = await monitor(topology);
+        stops.push(watch.stop);
+        context!.addTurn({ request: 'next' });
+        await storage.setItem(id, context!);
+        await watch.stop();
+        expect(watch.seen.map((entry) => entry.command)).toEqual([
+          expect.stringMatching(/^eval(sha)?$/),
+        ]);
+        expect(watch.inScripts.map((entry) => entry.command)).toEqual([
+          'hmget',
+          'hset',
+          'hdel',
+          'persist',
+        ]);
+        expect(await rawClient(topology).pttl(contextKey(storage, id))).toBe(-1);
       } finally {
         await storage.close();
       }
@@ -93,9 +131,11 @@ for (const row of ADAPTERS) {
         const watch = await monitor(topology);
         stops.push(watch.stop);
         await storage.getItems(ids);
+        await storage.getItems(ids, { latest: 'all' });
         await watch.stop();
-        expect(watch.seen).toHaveLength(50);
-        for (const entry of watch.seen) expect(entry.command).toMatch(/^eval(sha)?$/);
+        expect(watch.seen).toHaveLength(100);
+        for (const entry of watch.seen.slice(0, 50)) expect(entry.command).toBe('hmget');
+        for (const entry of watch.seen.slice(50)) expect(entry.command).toMatch(/^eval(sha)?$/);
       } finally {
         await storage.close();
       }

@@ -42,14 +42,14 @@ async function everything(storage: RedisStorage, server: RedisTlsServer, db = 0)
   await storage.setItems([
     [b, dialog(b, 2)],
     [c, dialog(c, 1)],
-  ]); // PERSIST
+  ]);
   expect(await storage.contains(a)).toBe(true); // EXISTS
   const loaded = await storage.getItem(a, { latest: 1 });
   expect(await loaded?.requests.fetch(1)).toEqual({ text: `request 1 of ${a}` });
   expect((await loaded!.requests.fetchAll()).size).toBe(3); // HGETALL
   loaded!.addTurn({ request: 'over TLS' });
   loaded!.requests.delete(2); // HDEL
-  await storage.setItem(a, loaded!);
+  await storage.setItem(a, loaded!); // PERSIST: `a` had a TTL, this save has none
   await storage.update(b, (context) => void context.addTurn({ request: 'updated' }));
   expect((await storage.getItems([a, b, c])).map((context) => context?.currentTurnId)).toEqual([
     4, 3, 1,

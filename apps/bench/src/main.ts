@@ -7,9 +7,10 @@ import { parseArgs } from 'node:util';
 import type { BenchResults } from './results.js';
 import { outputPaths, runBench, type Stoppable, writeOutputs } from './run.js';
 
-const USAGE = `usage: node dist/main.js [--quick] [--out DIR] [--render RESULTS.json]
+const USAGE = `usage: node dist/main.js [--quick] [--out DIR] [--label TEXT] [--render RESULTS.json]
 
   --quick           the smoke run (about a minute): few samples; never touches docs/
+  --label TEXT      name what the run measures (\`layout v1\`) in its results and page
   --out DIR         write <mode>.json, <mode>.md and <mode>-per-turn.svg into DIR
                     (default: full -> apps/bench/results/full.json, docs/benchmarks.md,
                      docs/benchmarks/per-turn.svg; quick -> apps/bench/results/quick.*)
@@ -21,6 +22,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    label: { type: 'string' },
     render: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -54,6 +56,7 @@ try {
   await runBench({
     mode: values.quick ? 'quick' : 'full',
     outDir: values.out,
+    label: values.label,
     onServer: (server) => servers.push(server),
   });
   // Clients may keep sockets open a moment after closing; nothing else is left to do.

@@ -1,6 +1,6 @@
 import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
-import { formatCount, formatMs } from './report/format.js';
 import type { RedisMeter } from './redis-meter.js';
+import { formatCount, formatMs } from './report/format.js';
 import type { PerTurnResult } from './results.js';
 import { type RoundedPhase, rotatedRounds } from './rounds.js';
 import { type SamplePlan, sample, summarize } from './sampling.js';

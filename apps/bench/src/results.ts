@@ -15,6 +15,11 @@ export interface Machine {
   /** The version of the PGlite package. */
   pglite?: string;
   os: string;
+  /**
+   * The 1-minute load average at the start and the end of the run (absent in older results):
+   * above the core count, other processes competed with the bench, its Redis and PostgreSQL.
+   */
+  loadAverage?: { start: number; end?: number };
 }
 
 /** A scenario as run, with the sizes of its values. */

@@ -13,7 +13,7 @@ import {
 import { concurrencyPhase } from './concurrency.js';
 import { type BenchConfig, type BenchMode, benchConfig } from './config.js';
 import { lengthSweep } from './length-sweep.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverageNow } from './machine.js';
 import { measureMemory } from './memory.js';
 import { openPgliteBackend } from './postgres-backends.js';
 import { type BenchPostgres, startBenchPostgres } from './postgres-server.js';
@@ -280,6 +280,7 @@ export async function runBench(
       ...evaluatePostgresTargets(results),
     ];
     results.durationMs = Date.now() - started;
+    if (results.machine.loadAverage) results.machine.loadAverage.end = loadAverageNow();
     const paths = outputPaths(options.mode, options.outDir);
     await writeOutputs(results, paths);
     progress.note(`wrote ${paths.json}, ${paths.markdown} and ${paths.chart}`);

@@ -48,6 +48,7 @@ describe('pnpm bench --quick', () => {
 
     const results = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as BenchResults;
     expect(results.mode).toBe('quick');
+    expect(results.machine.loadAverage?.end).toBeGreaterThanOrEqual(0);
     expect(results.backends).toEqual([...BACKEND_NAMES]);
     // The quick run keeps the SQL backends out of the scenarios (their long dialogs take long).
     const sqlBackends = ['postgres', 'pglite', 'keyv-postgres'];

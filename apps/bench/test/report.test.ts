@@ -188,7 +188,15 @@ describe('renderMarkdown', () => {
       mode: 'full',
       startedAt: '2026-01-01T00:00:00.000Z',
       durationMs: 60_000,
-      machine: { cpu: 'CPU', cores: 2, memoryGiB: 4, node: 'v20', redis: '7.0.15', os: 'Linux' },
+      machine: {
+        cpu: 'CPU',
+        cores: 2,
+        memoryGiB: 4,
+        node: 'v20',
+        redis: '7.0.15',
+        os: 'Linux',
+        loadAverage: { start: 11.8, end: 9.25 },
+      },
       servers: [],
       backends: ['ioredis'],
       scenarios: [
@@ -239,6 +247,9 @@ describe('renderMarkdown', () => {
     expect(page).toContain('1.50x');
     expect(page).toContain('> Run labelled **layout v1**, measured 2026-01-01');
     expect(page).toContain('### CPU and server time per turn');
+    expect(page).toContain(
+      '| load average (1 min) | 11.8 at the start, 9.25 at the end, on 2 cores',
+    );
     // p50, p99, p99 / p50, Node CPU, Redis CPU, Redis server time.
     expect(page).toContain(
       '| ioredis | 1,000 | 0.320 ms | 1.28 ms | 4.00x | 100 µs | 47 µs | 35 µs |',

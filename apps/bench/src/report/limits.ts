@@ -84,7 +84,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
       return [
         `Per turn at ${formatCount(shortest)} turns Redis spent ${micros(adapter?.cpuMicros)} of CPU on the adapter's commands, ${micros(adapter?.serverMicros)} of it executing them (commandstats), the rest reading, parsing and answering ${formatBytes((adapter?.bytesIn ?? 0) + (adapter?.bytesOut ?? 0))} on the socket;`,
         ` the whole-context design's GET and SET of the same dialog cost ${micros(base?.cpuMicros)} (${micros(base?.serverMicros)} executing, ${formatBytes((base?.bytesIn ?? 0) + (base?.bytesOut ?? 0))} on the wire).`,
-        adapter ? ` The scripts are most of the difference: ${luaSummary(adapter)}.` : '',
+        adapter ? ` Inside the scripts: ${luaSummary(adapter)}.` : '',
       ].join('');
     }
     case 'server-time': {
@@ -110,8 +110,8 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
       return [
         `At ${formatCount(shortest)} turns, p99/p50 was ${formatRatio(adapterTail)} for the adapter, ${formatRatio(rawTail)} for the raw client sending the same commands and ${formatRatio(wholeTail)} for whole-context GET+SET on the same client.`,
         shared
-          ? ' The baselines, which run no library code, have a tail of that size too: it comes from the machine (two cores shared by Node, Redis and other jobs) and the client, not from the layout.'
-          : " The baselines, which run no library code, stay under the goal: the tail is the library's (its allocations per turn and the garbage collection they cause, the timer per call).",
+          ? " A baseline, which runs no library code, reaches the goal's ratio too, so at least part of the tail is the machine's (two cores shared by Node, Redis and other jobs) and the client's."
+          : " The baselines, which run no library code, stay under the goal: what the tail adds beyond theirs comes with the library's code per turn.",
         ' With few samples (see `turn.n` in the JSON) p99 lies near the slowest turn.',
       ].join('');
     }

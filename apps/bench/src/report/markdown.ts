@@ -78,6 +78,14 @@ function machineSection(results: BenchResults): string {
         ...(machine.pglite === undefined
           ? []
           : [['PGlite', `${machine.pglite} (in the bench process, on a temporary directory)`]]),
+        ...(machine.loadAverage === undefined
+          ? []
+          : [
+              [
+                'load average (1 min)',
+                `${machine.loadAverage.start} at the start, ${machine.loadAverage.end ?? '?'} at the end, on ${machine.cores} cores (above that, other processes competed for the CPUs)`,
+              ],
+            ]),
         [
           'run',
           `${results.mode}, ${results.startedAt}, ${formatCount(results.durationMs / 1000)} s`,

@@ -126,6 +126,8 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   /** What the run measured, as `--label` named it (`layout v1`); absent when not named. */
   label?: string;
+  /** `redis`: only the backends on Redis and their baselines were measured (`--only redis`). */
+  only?: 'redis';
   startedAt: string;
   durationMs: number;
   machine: Machine;

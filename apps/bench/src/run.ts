@@ -33,6 +33,11 @@ export interface RunOptions {
   mode: BenchMode;
   /** Names what the run measures in its results and page (`layout v1`). */
   label?: string | undefined;
+  /**
+   * `redis`: measure only the backends on Redis (ioredis, node-redis, keyv-redis) and their
+   * baselines, no memory probe: the layout's figures in a few minutes. Default: everything.
+   */
+  only?: 'redis' | undefined;
   /** Where to write `<mode>.json`, `<mode>.md` and `<mode>-per-turn.svg`. Default: see {@link outputPaths}. */
   outDir?: string | undefined;
   /**
@@ -246,6 +251,7 @@ export async function runBench(
     const results: BenchResults = {
       mode: options.mode,
       ...(options.label === undefined ? {} : { label: options.label }),
+      ...(options.only === undefined ? {} : { only: options.only }),
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
       machine: await describeMachine(server, postgres),
@@ -265,11 +271,18 @@ export async function runBench(
     backends = await openBackends(server.url, postgres, pglite);
     // On a signal, the storages close first, so that no client sees its server go away.
     options.onServer?.({ stop: () => closeBackends(backends) });
-    results.backends = backends.map((backend) => backend.name);
+    const measured =
+      options.only === 'redis' ? backends.filter((backend) => backend.usesRedis) : backends;
+    results.backends = measured.map((backend) => backend.name);
     meter = await RedisMeter.open(server);
     const opened = meter;
     options.onServer?.({ stop: () => opened.close() });
-    const steps = plan(config, backends, meter, results);
+    const steps = plan(
+      options.only === 'redis' ? { ...config, memory: [] } : config,
+      measured,
+      meter,
+      results,
+    );
     const progress = options.progress?.(steps.length) ?? new Progress(steps.length);
     for (const step of steps) {
       progress.start(step.label);

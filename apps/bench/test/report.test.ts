@@ -228,6 +228,11 @@ describe('renderMarkdown', () => {
       targets: evaluateTargets(figures, ['ioredis']),
       label: 'layout v1',
     };
+    const redisOnly = renderMarkdown(
+      { ...results, only: 'redis' },
+      { chartHref: 'benchmarks/per-turn.svg' },
+    );
+    expect(redisOnly).toContain('**Redis backends only** (`--only redis`): ioredis and their');
     const page = renderMarkdown(results, { chartHref: 'benchmarks/per-turn.svg' });
     for (const heading of [
       '## Targets',

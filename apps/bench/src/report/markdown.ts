@@ -253,7 +253,7 @@ export function renderMarkdown(results: BenchResults, options: { chartHref: stri
     '',
     '### CPU and server time per turn',
     '',
-    'One turn in flight, over the timed turns: p99 / p50, CPU time of the Node process, CPU time of the Redis process (`used_cpu_sys + used_cpu_user`) and the time Redis spent executing the commands (commandstats `usec`, scripts included), per turn.',
+    "One turn in flight, over the timed turns: p99 / p50, CPU time of the Node process, CPU time of the Redis process (`used_cpu_sys + used_cpu_user`) and the time Redis spent executing the commands (commandstats `usec`, scripts included), per turn. The CPU figures are means over the timed turns and count every thread of the process (Node's garbage collector helpers too), so they can exceed the p50, a median of wall time.",
     '',
     costTable(results),
     '',

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import type { RedisServer } from '@context-storage/redis-test-servers';
 import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
+import type { RedisMeter } from './redis-meter.js';
 import { formatCount } from './report/format.js';
 import type { ConcurrencyResult } from './results.js';
 import { type RoundedPhase, rotatedRounds } from './rounds.js';
 import { percentile } from './sampling.js';
 import { settle } from './settle.js';
 import type { TurnTarget } from './targets/target.js';
-import { countTraffic, type TurnTraffic } from './traffic.js';
+import { perTurnTraffic, type TurnTraffic } from './traffic.js';
 
 /** One timed window of one target. */
 interface Window {
@@ -23,7 +23,7 @@ async function window(
   inFlight: number,
   ms: number,
   next: (worker: number) => string,
-  server: RedisServer,
+  meter: RedisMeter,
 ): Promise<Window> {
   let turns = 0;
   let elapsedMs = 0;
@@ -46,8 +46,10 @@ async function window(
     return turns;
   };
   let traffic: TurnTraffic | null = null;
-  if (target.usesRedis) traffic = await countTraffic(server, run);
-  else await run();
+  if (target.usesRedis) {
+    const { value, counters } = await meter.measure(run);
+    traffic = perTurnTraffic(counters, value);
+  } else await run();
   return { turns, elapsedMs, cpuMicros, traffic };
 }
 
@@ -56,14 +58,14 @@ async function window(
  * running turns one after the other, round robin over short dialogs of its own (10 turns, default
  * shape, so that none grows much). Each round gives every target a window of
  * `concurrencyMs / config.rounds` (after a full GC); a target's rate is the median of its windows.
- * Also measures the CPU time of this process per turn and, on Redis, the server's time and
+ * Also measures the CPU time of this process per turn and, on Redis, the server's time, CPU and
  * traffic per turn (from the median window).
  */
 export function concurrencyPhase(
   targets: readonly TurnTarget[],
   inFlight: number,
   config: BenchConfig,
-  server: RedisServer,
+  meter: RedisMeter,
 ): RoundedPhase<ConcurrencyResult> {
   const perWorker = config.contextsPerWorker;
   const ids = Array.from({ length: inFlight * perWorker }, (_, index) => `flight-${index}`);
@@ -91,7 +93,7 @@ export function concurrencyPhase(
         run: async () => {
           settle();
           const ms = config.concurrencyMs / config.rounds;
-          const result = await window(cell.target, inFlight, ms, cell.next, server);
+          const result = await window(cell.target, inFlight, ms, cell.next, meter);
           cell.windows.push(result);
           return `${formatCount((result.turns / result.elapsedMs) * 1000)} turns/s`;
         },

@@ -38,7 +38,10 @@ export interface BenchConfig {
   readonly rounds: number;
   /** Per-turn sweep: samples per (target, length). */
   readonly perTurn: SamplePlan;
-  /** Turns counted with INFO per (target, length), fewer at 10,000 turns. */
+  /**
+   * Loads and turns counted with the statement meter per SQL (target, length), fewer at 10,000
+   * turns (Redis figures are counted over the timed turns themselves).
+   */
   readonly trafficTurns: (length: number) => number;
   /** Dialogs in flight in the concurrency runs. */
   readonly inFlight: readonly number[];

@@ -1,5 +1,5 @@
-import type { RedisServer } from '@context-storage/redis-test-servers';
 import { type BenchConfig, DEFAULT_SHAPE } from './config.js';
+import type { RedisMeter } from './redis-meter.js';
 import { formatCount, formatMs } from './report/format.js';
 import type { PerTurnResult } from './results.js';
 import { type RoundedPhase, rotatedRounds } from './rounds.js';
@@ -7,7 +7,7 @@ import { type SamplePlan, sample, summarize } from './sampling.js';
 import { settle } from './settle.js';
 import { countStatements } from './statements.js';
 import type { TurnTarget } from './targets/target.js';
-import { countTraffic } from './traffic.js';
+import { addCounters, emptyCounters, perTurnTraffic, type RedisCounters } from './traffic.js';
 
 /** One target's dialogs at one length and the samples taken so far. */
 interface Cell {
@@ -18,6 +18,10 @@ interface Cell {
   /** The cell's dialog ids. */
   ids: string[];
   timings: number[];
+  /** CPU time of this process over the timed turns, µs. */
+  nodeCpuMicros: number;
+  /** What the server counted over the timed turns (Redis targets only). */
+  redis: RedisCounters | null;
 }
 
 /**
@@ -26,16 +30,18 @@ interface Cell {
  * of its length; each round samples every (target, length) cell after a full GC, the cells of one
  * target next to each other and each adapter next to its raw baseline, so that the ratios the
  * targets use compare figures taken a few seconds apart (this machine's speed drifts by tens of
- * percent over minutes); the samples of all rounds are pooled. `finish` counts a few more turns
- * per Redis cell with INFO, and per SQL cell a few loads and turns with the target's statement
- * meter, clears every target and resolves the results (a failed step leaves the data for the
- * server's end).
+ * percent over minutes); the samples of all rounds are pooled. Around the timed turns of each
+ * round (after its warm-up), `meter` counts a Redis cell's server CPU, server time, commands and
+ * bytes, and `process.cpuUsage` this process's CPU: the figures per turn divide their sums over
+ * the rounds by the timed turns. `finish` counts per SQL cell a few loads and turns with the
+ * target's statement meter, clears every target and resolves the results (a failed step leaves
+ * the data for the server's end).
  */
 export function lengthSweep(
   targets: readonly TurnTarget[],
   lengths: (target: TurnTarget) => readonly number[],
   config: BenchConfig,
-  server: RedisServer,
+  meter: RedisMeter,
 ): RoundedPhase<PerTurnResult> {
   const plan = config.perTurn;
   const cells: Cell[] = targets.flatMap((target) =>
@@ -50,6 +56,8 @@ export function lengthSweep(
         ids,
         turn: () => target.turn(ids[next++ % dialogs]!, DEFAULT_SHAPE),
         timings: [],
+        nodeCpuMicros: 0,
+        redis: target.usesRedis ? emptyCounters() : null,
       };
     }),
   );
@@ -65,7 +73,15 @@ export function lengthSweep(
       label: `${formatCount(cell.length)} turns · ${cell.target.name} · round ${index + 1}/${count}`,
       run: async () => {
         settle();
-        cell.timings.push(...(await sample(roundPlan, cell.turn)));
+        let cpu: NodeJS.CpuUsage | undefined;
+        const timings = await sample(roundPlan, cell.turn, async () => {
+          if (cell.redis) await meter.start();
+          cpu = process.cpuUsage();
+        });
+        const used = process.cpuUsage(cpu);
+        cell.nodeCpuMicros += used.user + used.system;
+        if (cell.redis) cell.redis = addCounters(cell.redis, await meter.stop());
+        cell.timings.push(...timings);
         return `p50 so far ${formatMs(summarize(cell.timings).p50)} (n=${cell.timings.length})`;
       },
     })),
@@ -77,14 +93,8 @@ export function lengthSweep(
     rounds,
     async finish() {
       const results: PerTurnResult[] = [];
-      for (const { target, length, ids, turn, timings } of cells) {
-        const traffic = target.usesRedis
-          ? await countTraffic(server, async () => {
-              const turns = config.trafficTurns(length);
-              for (let index = 0; index < turns; index++) await turn();
-              return turns;
-            })
-          : null;
+      for (const { target, length, ids, turn, timings, nodeCpuMicros, redis } of cells) {
+        const turnTiming = summarize(timings);
         let loaded = 0;
         const statements = target.statements
           ? await countStatements(
@@ -99,8 +109,10 @@ export function lengthSweep(
           kind: target.kind,
           client: target.client ?? null,
           length,
-          turn: summarize(timings),
-          traffic,
+          turn: turnTiming,
+          p99OverP50: turnTiming.p99 / turnTiming.p50,
+          nodeCpuMicros: nodeCpuMicros / timings.length,
+          traffic: redis && perTurnTraffic(redis, timings.length),
           statements,
         });
       }

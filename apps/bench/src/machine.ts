@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RedisServer } from '@context-storage/redis-test-servers';
@@ -24,10 +24,15 @@ function packageVersion(name: string): string {
   return version ?? 'unknown';
 }
 
+/** The 1-minute load average, to two decimals. */
+export function loadAverageNow(): number {
+  return Math.round(loadavg()[0]! * 100) / 100;
+}
+
 /**
  * The machine of a run: CPU model (/proc/cpuinfo), logical cores, memory, Node, the Redis
- * server's version (INFO server), the PostgreSQL server's and PGlite's, and the OS
- * (/etc/os-release). One command to the Redis server.
+ * server's version (INFO server), the PostgreSQL server's and PGlite's, the OS
+ * (/etc/os-release) and the load average now. One command to the Redis server.
  */
 export async function describeMachine(
   server: RedisServer,
@@ -44,5 +49,6 @@ export async function describeMachine(
     postgres: postgres.version,
     pglite: packageVersion('@electric-sql/pglite'),
     os: `${os}, Linux ${release()}`,
+    loadAverage: { start: loadAverageNow() },
   };
 }

@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import type { BenchResults } from './results.js';
 import { outputPaths, runBench, type Stoppable, writeOutputs } from './run.js';
 
-const USAGE = `usage: node dist/main.js [--quick] [--out DIR] [--render RESULTS.json]
+const USAGE = `usage: node dist/main.js [--quick] [--only redis] [--out DIR] [--label TEXT] [--render RESULTS.json]
 
   --quick           the smoke run (about a minute): few samples; never touches docs/
+  --only redis      measure only the backends on Redis and their baselines (a few minutes)
+  --label TEXT      name what the run measures (\`layout v1\`) in its results and page
   --out DIR         write <mode>.json, <mode>.md and <mode>-per-turn.svg into DIR
                     (default: full -> apps/bench/results/full.json, docs/benchmarks.md,
                      docs/benchmarks/per-turn.svg; quick -> apps/bench/results/quick.*)
@@ -21,6 +23,8 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    label: { type: 'string' },
+    only: { type: 'string' },
     render: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -28,6 +32,11 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
+}
+
+if (values.only !== undefined && values.only !== 'redis') {
+  process.stderr.write(`--only ${values.only}: only \`--only redis\` is known\n${USAGE}`);
+  process.exit(2);
 }
 
 if (values.render !== undefined) {
@@ -54,6 +63,8 @@ try {
   await runBench({
     mode: values.quick ? 'quick' : 'full',
     outDir: values.out,
+    label: values.label,
+    only: values.only === 'redis' ? 'redis' : undefined,
     onServer: (server) => servers.push(server),
   });
   // Clients may keep sockets open a moment after closing; nothing else is left to do.

@@ -15,6 +15,11 @@ export interface Machine {
   /** The version of the PGlite package. */
   pglite?: string;
   os: string;
+  /**
+   * The 1-minute load average at the start and the end of the run (absent in older results):
+   * above the core count, other processes competed with the bench, its Redis and PostgreSQL.
+   */
+  loadAverage?: { start: number; end?: number };
 }
 
 /** A scenario as run, with the sizes of its values. */
@@ -52,7 +57,14 @@ export interface PerTurnResult {
   client: ClientName | null;
   length: number;
   turn: Timing;
-  /** Counted on the bench's Redis (absent for memory and the Keyv Map store). */
+  /** `turn.p99 / turn.p50`, one turn in flight (absent in older results). */
+  p99OverP50?: number;
+  /** CPU time (user + system) of the bench process per timed turn, µs (absent in older results). */
+  nodeCpuMicros?: number;
+  /**
+   * Counted on the bench's Redis over the timed turns (absent for memory and the Keyv Map store):
+   * commands, bytes, server time (`serverMicros`) and the server's CPU (`cpuMicros`) per turn.
+   */
   traffic: TurnTraffic | null;
   /** SQL statements per turn (PostgreSQL and PGlite targets only; absent in older results). */
   statements?: TurnStatements | null;
@@ -84,12 +96,24 @@ export interface MemoryResult {
 
 /** One of the issue's targets, against the figures of the run. */
 export interface TargetCheck {
-  id: 'flat-cost' | 'library-overhead' | 'concurrency' | 'keyv-speedup' | 'statements';
+  id:
+    | 'redis-cpu'
+    | 'server-time'
+    | 'short-dialogs'
+    | 'flat-cost'
+    | 'library-overhead'
+    | 'tail'
+    | 'concurrency'
+    | 'keyv-speedup'
+    | 'statements';
   client: ClientName;
   /** The goal, in words. */
   goal: string;
+  /** The measured figure: a ratio, or with `unit` µs a time. */
   ratio: number;
   threshold: number;
+  /** What `ratio` and `threshold` are in: `x` (a ratio, the default) or `µs`. */
+  unit?: 'x' | 'µs';
   /** How `ratio` must compare with `threshold`. */
   comparison: '<=' | '>=';
   met: boolean;
@@ -100,6 +124,10 @@ export interface TargetCheck {
 /** Everything a run measured: what `results/<mode>.json` holds. */
 export interface BenchResults {
   mode: 'quick' | 'full';
+  /** What the run measured, as `--label` named it (`layout v1`); absent when not named. */
+  label?: string;
+  /** `redis`: only the backends on Redis and their baselines were measured (`--only redis`). */
+  only?: 'redis';
   startedAt: string;
   durationMs: number;
   machine: Machine;

@@ -13,11 +13,12 @@ import {
 import { concurrencyPhase } from './concurrency.js';
 import { type BenchConfig, type BenchMode, benchConfig } from './config.js';
 import { lengthSweep } from './length-sweep.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverageNow } from './machine.js';
 import { measureMemory } from './memory.js';
 import { openPgliteBackend } from './postgres-backends.js';
 import { type BenchPostgres, startBenchPostgres } from './postgres-server.js';
 import { Progress } from './progress.js';
+import { RedisMeter } from './redis-meter.js';
 import { formatBytes, formatCount, formatMs } from './report/format.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderPerTurnChart } from './report/per-turn.js';
@@ -30,6 +31,13 @@ import { runScenario, scenarioInfo } from './scenarios.js';
 /** Options of {@link runBench}. */
 export interface RunOptions {
   mode: BenchMode;
+  /** Names what the run measures in its results and page (`layout v1`). */
+  label?: string | undefined;
+  /**
+   * `redis`: measure only the backends on Redis (ioredis, node-redis, keyv-redis) and their
+   * baselines, no memory probe: the layout's figures in a few minutes. Default: everything.
+   */
+  only?: 'redis' | undefined;
   /** Where to write `<mode>.json`, `<mode>.md` and `<mode>-per-turn.svg`. Default: see {@link outputPaths}. */
   outDir?: string | undefined;
   /**
@@ -88,7 +96,7 @@ interface Step {
 function plan(
   config: BenchConfig,
   backends: Backend[],
-  server: RedisServer,
+  meter: RedisMeter,
   results: BenchResults,
 ): Step[] {
   const steps: Step[] = [];
@@ -121,14 +129,14 @@ function plan(
         ordered,
         (target) => (target.statements === undefined ? config.lengths : config.sqlLengths),
         config,
-        server,
+        meter,
       ),
       results.perTurn,
     ),
   );
   const all = [...swept, ...targets.setGet];
   for (const inFlight of config.inFlight) {
-    const phase = concurrencyPhase(all, inFlight, config, server);
+    const phase = concurrencyPhase(all, inFlight, config, meter);
     steps.push(...phaseSteps(`concurrency · ${inFlight} in flight`, phase, results.concurrency));
   }
   for (const { turns, count } of config.memory) {
@@ -238,9 +246,12 @@ export async function runBench(
   } = await startSites(options.onServer ?? (() => undefined));
   // The pglite backend is open already: closed at the end even if opening the others fails.
   let backends: Backend[] = [pglite];
+  let meter: RedisMeter | undefined;
   try {
     const results: BenchResults = {
       mode: options.mode,
+      ...(options.label === undefined ? {} : { label: options.label }),
+      ...(options.only === undefined ? {} : { only: options.only }),
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
       machine: await describeMachine(server, postgres),
@@ -260,8 +271,18 @@ export async function runBench(
     backends = await openBackends(server.url, postgres, pglite);
     // On a signal, the storages close first, so that no client sees its server go away.
     options.onServer?.({ stop: () => closeBackends(backends) });
-    results.backends = backends.map((backend) => backend.name);
-    const steps = plan(config, backends, server, results);
+    const measured =
+      options.only === 'redis' ? backends.filter((backend) => backend.usesRedis) : backends;
+    results.backends = measured.map((backend) => backend.name);
+    meter = await RedisMeter.open(server);
+    const opened = meter;
+    options.onServer?.({ stop: () => opened.close() });
+    const steps = plan(
+      options.only === 'redis' ? { ...config, memory: [] } : config,
+      measured,
+      meter,
+      results,
+    );
     const progress = options.progress?.(steps.length) ?? new Progress(steps.length);
     for (const step of steps) {
       progress.start(step.label);
@@ -272,11 +293,13 @@ export async function runBench(
       ...evaluatePostgresTargets(results),
     ];
     results.durationMs = Date.now() - started;
+    if (results.machine.loadAverage) results.machine.loadAverage.end = loadAverageNow();
     const paths = outputPaths(options.mode, options.outDir);
     await writeOutputs(results, paths);
     progress.note(`wrote ${paths.json}, ${paths.markdown} and ${paths.chart}`);
     return { results, paths };
   } finally {
+    await meter?.close();
     await closeBackends(backends);
     await Promise.allSettled([
       server.stop(),

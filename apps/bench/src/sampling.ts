@@ -54,15 +54,19 @@ export interface SamplePlan {
 
 /**
  * Times `run(i)` for i = 0, 1, ... as `plan` says: a warm-up, then samples until `max` are
- * taken or the budget is spent (never fewer than `min`). Resolves the timings in ms, in order.
+ * taken or the budget is spent (never fewer than `min`). `beforeTimed` runs (untimed) between
+ * the warm-up and the first sample, so that counters it starts see the timed runs only.
+ * Resolves the timings in ms, in order.
  */
 export async function sample(
   plan: SamplePlan,
   run: (index: number) => Promise<unknown>,
+  beforeTimed?: () => Promise<void>,
 ): Promise<number[]> {
   let index = 0;
   const warmEnd = performance.now() + plan.budgetMs / 4;
   for (let done = 0; done < plan.warmup && performance.now() < warmEnd; done++) await run(index++);
+  await beforeTimed?.();
   const timings: number[] = [];
   const end = performance.now() + plan.budgetMs;
   while (timings.length < plan.max && (timings.length < plan.min || performance.now() < end)) {

@@ -1,5 +1,3 @@
-import type { RedisServer } from '@context-storage/redis-test-servers';
-
 /** Redis traffic of one turn, averaged over the turns counted. */
 export interface TurnTraffic {
   /** Turns counted. */
@@ -19,8 +17,23 @@ export interface TurnTraffic {
    * is the interpreter's (arguments and replies copied into Lua strings and back).
    */
   luaCommandMicros: number;
+  /**
+   * CPU time of the Redis process per turn, µs (`used_cpu_sys + used_cpu_user` delta): command
+   * execution plus reading, parsing and writing on the sockets. Absent in older results.
+   */
+  cpuMicros?: number;
   /** Calls per turn of each command, from `INFO commandstats` (lowercase names). */
   commands: Record<string, number>;
+}
+
+/** What the server counted over some turns: the totals a {@link TurnTraffic} divides. */
+export interface RedisCounters {
+  /** CPU time of the Redis process, µs (both threads' user and system time). */
+  cpuMicros: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Per command (lowercase, as INFO commandstats names it): calls and µs. */
+  commands: Record<string, { calls: number; usec: number }>;
 }
 
 /** Commands that run a script: the commands counted besides them ran inside it. */
@@ -31,69 +44,90 @@ export const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'evalsha_ro',
   'fcall',
 ]);
-const INFO_COMMAND = ['INFO', 'stats', 'commandstats'];
 
-/** The RESP length of a command as a client sends it. */
-function respLength(args: readonly string[]): number {
-  let length = `*${args.length}\r\n`.length;
-  for (const arg of args)
-    length += `$${Buffer.byteLength(arg)}\r\n`.length + Buffer.byteLength(arg) + 2;
-  return length;
+/** Counters with nothing counted yet. */
+export function emptyCounters(): RedisCounters {
+  return { cpuMicros: 0, bytesIn: 0, bytesOut: 0, commands: {} };
+}
+
+/** A numeric field of INFO text (`name:value` lines), 0 when absent. */
+function infoField(info: string, name: string): number {
+  return Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
 }
 
 /**
- * Counts what the turns `block` runs cost the server: `CONFIG RESETSTAT` before, `INFO stats
- * commandstats` after, both on a connection of their own, their own bytes and calls taken out.
- * `block` resolves how many turns it ran. `INFO commandstats` counts the commands a script runs
- * inside Redis too: a turn of a Redis adapter shows as 2 EVALSHA sent by the client plus the
- * HMGET, HSET... they ran. Nothing else may use the server meanwhile.
+ * The CPU time of the Redis process in an `INFO cpu` text, µs: `used_cpu_sys + used_cpu_user`
+ * (seconds with 6 decimals, so rounded to whole µs).
  */
-export async function countTraffic(
-  server: RedisServer,
-  block: () => Promise<number>,
-): Promise<TurnTraffic> {
-  await server.command(['CONFIG', 'RESETSTAT']);
-  const turns = await block();
-  const info = String(await server.command(INFO_COMMAND));
-  return parseTraffic(info, turns, {
-    bytesIn: respLength(INFO_COMMAND),
-    bytesOut: '+OK\r\n'.length,
-  });
+export function parseCpuMicros(info: string): number {
+  return Math.round((infoField(info, 'used_cpu_sys') + infoField(info, 'used_cpu_user')) * 1e6);
 }
 
 /**
- * Per-turn traffic from the text of `INFO stats commandstats` taken `turns` turns after a
- * `CONFIG RESETSTAT`, less the bytes of the measurement itself. A delta holding script calls
- * counts only those as sent by the client; the other commands then ran inside the scripts.
+ * The counters of `INFO stats commandstats` text taken after a `CONFIG RESETSTAT`, less the bytes
+ * of the measurement itself (`own`), with `cpuMicros` given (a delta of two {@link parseCpuMicros}).
+ * INFO and CONFIG calls are the measurement's, so they are left out.
  */
-export function parseTraffic(
+export function parseCounters(
   info: string,
-  turns: number,
+  cpuMicros: number,
   own: { bytesIn: number; bytesOut: number },
-): TurnTraffic {
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-  const commands: Record<string, number> = {};
-  const micros: Record<string, number> = {};
+): RedisCounters {
+  const commands: RedisCounters['commands'] = {};
   for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
     const name = match[1]!;
     if (name === 'info' || name.startsWith('config')) continue;
-    commands[name] = Number(match[2]) / turns;
-    micros[name] = Number(match[3]) / turns;
+    commands[name] = { calls: Number(match[2]), usec: Number(match[3]) };
   }
-  const names = Object.keys(commands);
-  const scripted = names.some((name) => SCRIPT_CALLS.has(name));
+  return {
+    cpuMicros,
+    bytesIn: infoField(info, 'total_net_input_bytes') - own.bytesIn,
+    bytesOut: infoField(info, 'total_net_output_bytes') - own.bytesOut,
+    commands,
+  };
+}
+
+/** The sum of two counters (windows of the same cell measured in different rounds). */
+export function addCounters(a: RedisCounters, b: RedisCounters): RedisCounters {
+  const commands: RedisCounters['commands'] = {};
+  for (const from of [a.commands, b.commands]) {
+    for (const [name, { calls, usec }] of Object.entries(from)) {
+      const sum = commands[name] ?? { calls: 0, usec: 0 };
+      commands[name] = { calls: sum.calls + calls, usec: sum.usec + usec };
+    }
+  }
+  return {
+    cpuMicros: a.cpuMicros + b.cpuMicros,
+    bytesIn: a.bytesIn + b.bytesIn,
+    bytesOut: a.bytesOut + b.bytesOut,
+    commands,
+  };
+}
+
+/**
+ * Per-turn traffic from counters of `turns` turns. When script calls were counted, only those
+ * count as sent by the client; the other commands then ran inside the scripts, and the scripts'
+ * time already includes theirs.
+ *
+ * @throws `RangeError` when `turns` is not a positive number
+ */
+export function perTurnTraffic(counters: RedisCounters, turns: number): TurnTraffic {
+  if (!(turns > 0)) throw new RangeError(`traffic per turn of ${turns} turns`);
+  const entries = Object.entries(counters.commands);
+  const scripted = entries.some(([name]) => SCRIPT_CALLS.has(name));
   const fromClient = (name: string) => !scripted || SCRIPT_CALLS.has(name);
-  const sum = (of: Record<string, number>, keep: (name: string) => boolean) =>
-    names.filter(keep).reduce((total, name) => total + of[name]!, 0);
+  const sum = (keep: (name: string) => boolean, of: 'calls' | 'usec') =>
+    entries.filter(([name]) => keep(name)).reduce((total, [, stat]) => total + stat[of], 0) / turns;
+  const inLua = (name: string) => !fromClient(name);
   return {
     turns,
-    clientCommands: sum(commands, fromClient),
-    luaCommands: sum(commands, (name) => !fromClient(name)),
-    // A script's time includes the commands it ran.
-    serverMicros: sum(micros, fromClient),
-    luaCommandMicros: sum(micros, (name) => !fromClient(name)),
-    bytesIn: (field('total_net_input_bytes') - own.bytesIn) / turns,
-    bytesOut: (field('total_net_output_bytes') - own.bytesOut) / turns,
-    commands,
+    clientCommands: sum(fromClient, 'calls'),
+    luaCommands: sum(inLua, 'calls'),
+    bytesIn: counters.bytesIn / turns,
+    bytesOut: counters.bytesOut / turns,
+    serverMicros: sum(fromClient, 'usec'),
+    luaCommandMicros: sum(inLua, 'usec'),
+    cpuMicros: counters.cpuMicros / turns,
+    commands: Object.fromEntries(entries.map(([name, stat]) => [name, stat.calls / turns])),
   };
 }

@@ -48,6 +48,7 @@ describe('pnpm bench --quick', () => {
 
     const results = JSON.parse(readFileSync(join(out, 'quick.json'), 'utf8')) as BenchResults;
     expect(results.mode).toBe('quick');
+    expect(results.machine.loadAverage?.end).toBeGreaterThanOrEqual(0);
     expect(results.backends).toEqual([...BACKEND_NAMES]);
     // The quick run keeps the SQL backends out of the scenarios (their long dialogs take long).
     const sqlBackends = ['postgres', 'pglite', 'keyv-postgres'];
@@ -97,8 +98,15 @@ describe('pnpm bench --quick', () => {
       expect(rows.map((row) => row.length)).toEqual(sql ? [...config.sqlLengths] : lengths);
       for (const row of rows) {
         expectTiming(row.turn);
+        expect(row.p99OverP50, target).toBeGreaterThanOrEqual(1);
+        expect(Number.isFinite(row.nodeCpuMicros) && row.nodeCpuMicros! > 0, target).toBe(true);
         if (row.client === 'ioredis' || row.client === 'node-redis') {
+          // Counted over the timed turns: as many as were timed.
+          expect(row.traffic?.turns).toBe(row.turn.n);
           expect(row.traffic?.clientCommands).toBeGreaterThan(0);
+          for (const micros of [row.traffic?.serverMicros, row.traffic?.cpuMicros]) {
+            expect(Number.isFinite(micros) && micros! > 0, target).toBe(true);
+          }
         }
         if (sql === undefined) {
           expect(row.statements ?? null, target).toBeNull();
@@ -125,7 +133,15 @@ describe('pnpm bench --quick', () => {
     for (const row of results.memory) expect(row.bytesPerContext).toBeGreaterThan(0);
     expect(results.targets.map((check) => `${check.id} ${check.client}`)).toEqual([
       ...['ioredis', 'node-redis'].flatMap((client) =>
-        ['flat-cost', 'library-overhead', 'concurrency'].map((id) => `${id} ${client}`),
+        [
+          'redis-cpu',
+          'server-time',
+          'short-dialogs',
+          'flat-cost',
+          'library-overhead',
+          'tail',
+          'concurrency',
+        ].map((id) => `${id} ${client}`),
       ),
       'flat-cost pg',
       'keyv-speedup pg',
@@ -142,6 +158,7 @@ describe('pnpm bench --quick', () => {
     expect(markdown).toContain('## Targets');
     expect(markdown).toContain('](quick-per-turn.svg)');
     expect(markdown).toContain('### SQL statements per turn');
+    expect(markdown).toContain('### CPU and server time per turn');
     expect(markdown).toMatch(/^\| whole-context JSONB \(pg\) \| 1 \+ 1; /m);
     expect(readFileSync(join(out, 'quick-per-turn.svg'), 'utf8')).toMatch(
       /^<svg [^>]*>[\s\S]*<\/svg>\n$/,

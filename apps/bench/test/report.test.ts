@@ -5,21 +5,43 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { evaluateTargets } from '../src/report/targets.js';
 import type { BenchResults, ConcurrencyResult, PerTurnResult } from '../src/results.js';
 import type { ClientName, TargetKind } from '../src/targets/target.js';
-import { parseTraffic } from '../src/traffic.js';
+import type { TurnTraffic } from '../src/traffic.js';
 
-const timing = (p50: number) => ({ n: 10, p50, p99: p50 * 2, mean: p50 });
+const timing = (p50: number, tail = 2) => ({ n: 10, p50, p99: p50 * tail, mean: p50 });
 
-function perTurn(target: string, kind: TargetKind, client: ClientName | null, costs: number[]) {
-  return [10, 100, 1_000, 10_000].map(
-    (length, index): PerTurnResult => ({
+/** Redis figures per turn of one row: CPU and server time, µs. */
+const redis = (cpuMicros: number, serverMicros: number): TurnTraffic => ({
+  turns: 10,
+  clientCommands: 2,
+  luaCommands: 0,
+  bytesIn: 1_000,
+  bytesOut: 1_000,
+  serverMicros,
+  luaCommandMicros: 0,
+  cpuMicros,
+  commands: { evalsha: 2 },
+});
+
+function perTurn(
+  target: string,
+  kind: TargetKind,
+  client: ClientName | null,
+  costs: number[],
+  extra: { tails?: number[]; cpu?: number[]; server?: number[] } = {},
+) {
+  return [10, 100, 1_000, 10_000].map((length, index): PerTurnResult => {
+    const turn = timing(costs[index]!, extra.tails?.[index]);
+    return {
       target,
       kind,
       client,
       length,
-      turn: timing(costs[index]!),
-      traffic: null,
-    }),
-  );
+      turn,
+      p99OverP50: turn.p99 / turn.p50,
+      nodeCpuMicros: 100,
+      traffic: extra.cpu ? redis(extra.cpu[index]!, extra.server![index]!) : null,
+    };
+  });
 }
 
 function flight(target: string, kind: TargetKind, rates: [number, number]): ConcurrencyResult[] {
@@ -38,62 +60,94 @@ function flight(target: string, kind: TargetKind, rates: [number, number]): Conc
 
 const figures = {
   perTurn: [
-    ...perTurn('ioredis', 'adapter', 'ioredis', [0.3, 0.31, 0.32, 0.33]),
-    ...perTurn('whole-context (ioredis)', 'whole-context', 'ioredis', [0.2, 1, 10, 100]),
-    ...perTurn('raw EVALSHA (ioredis)', 'raw-layout', 'ioredis', [0.2, 0.2, 0.2, 0.2]),
+    ...perTurn('ioredis', 'adapter', 'ioredis', [0.3, 0.31, 0.32, 0.33], {
+      tails: [2, 2.5, 4, 2],
+      cpu: [40, 42, 47, 45],
+      server: [30, 31, 35, 33],
+    }),
+    ...perTurn('whole-context (ioredis)', 'whole-context', 'ioredis', [0.2, 1, 10, 100], {
+      cpu: [20, 100, 1_000, 10_000],
+      server: [2, 10, 100, 1_000],
+    }),
+    ...perTurn('raw EVALSHA (ioredis)', 'raw-layout', 'ioredis', [0.2, 0.2, 0.2, 0.2], {
+      tails: [3.5, 2, 2, 2],
+      cpu: [40, 40, 40, 40],
+      server: [30, 30, 30, 30],
+    }),
   ],
   concurrency: [
     ...flight('ioredis', 'adapter', [3_000, 6_000]),
+    ...flight('whole-context (ioredis)', 'whole-context', [4_000, 5_000]),
     ...flight('raw EVALSHA (ioredis)', 'raw-layout', [5_000, 12_000]),
     ...flight('raw SET+GET (ioredis)', 'raw-set-get', [10_000, 10_000]),
   ],
 };
 
 describe('evaluateTargets', () => {
-  it('divides figures of the same run and gives a verdict per target', () => {
-    const [flat, overhead, concurrency] = evaluateTargets(figures, ['ioredis']);
-    expect(flat).toMatchObject({ id: 'flat-cost', met: true, comparison: '<=' });
-    expect(flat!.ratio).toBeCloseTo(1.1);
-    expect(flat!.figures).toContain('whole-context baseline grows 500.00x');
-    expect(overhead).toMatchObject({ id: 'library-overhead', met: false });
-    expect(overhead!.ratio).toBeCloseTo(1.65); // the worst length
-    expect(concurrency).toMatchObject({ id: 'concurrency', met: true, ratio: 0.6 });
-  });
-});
+  const checks = evaluateTargets(figures, ['ioredis']);
+  const byId = (id: string) => checks.find((found) => found.id === id)!;
 
-describe('parseTraffic', () => {
-  it('counts client commands apart from the commands scripts ran, less its own bytes', () => {
-    const info = [
-      '# Stats',
-      'total_net_input_bytes:2040',
-      'total_net_output_bytes:4005',
-      '# Commandstats',
-      'cmdstat_evalsha:calls=4,usec=200,usec_per_call=50.00,rejected_calls=0,failed_calls=0',
-      'cmdstat_hmget:calls=8,usec=16,usec_per_call=2.00,rejected_calls=0,failed_calls=0',
-      'cmdstat_hset:calls=4,usec=8,usec_per_call=2.00,rejected_calls=0,failed_calls=0',
-      'cmdstat_config|resetstat:calls=1,usec=3,usec_per_call=3.00,rejected_calls=0,failed_calls=0',
-    ].join('\r\n');
-    const traffic = parseTraffic(info, 2, { bytesIn: 40, bytesOut: 5 });
-    expect(traffic).toEqual({
-      turns: 2,
-      clientCommands: 2,
-      luaCommands: 6,
-      bytesIn: 1000,
-      bytesOut: 2000,
-      serverMicros: 100,
-      luaCommandMicros: 12,
-      commands: { evalsha: 2, hmget: 4, hset: 2 },
-    });
+  it('gives the issue’s targets per client, in order', () => {
+    expect(checks.map((found) => found.id)).toEqual([
+      'redis-cpu',
+      'server-time',
+      'short-dialogs',
+      'flat-cost',
+      'library-overhead',
+      'tail',
+      'concurrency',
+    ]);
   });
 
-  it('counts every command as the client when no script ran', () => {
-    const info = 'cmdstat_get:calls=2,usec=2,x\r\ncmdstat_set:calls=2,usec=4,x\r\n';
-    expect(parseTraffic(info, 2, { bytesIn: 0, bytesOut: 0 })).toMatchObject({
-      clientCommands: 2,
-      luaCommands: 0,
-      serverMicros: 3,
-      luaCommandMicros: 0,
-    });
+  it('compares Redis CPU at every length with the whole-context design at the shortest', () => {
+    // The worst length: 47 µs at 1,000 turns against 20 µs.
+    expect(byId('redis-cpu')).toMatchObject({ met: false, threshold: 1, comparison: '<=' });
+    expect(byId('redis-cpu').ratio).toBeCloseTo(2.35);
+    expect(byId('redis-cpu').figures).toContain('whole-context 20 µs at 10');
+  });
+
+  it('checks the worst server time per turn against 20 µs', () => {
+    expect(byId('server-time')).toMatchObject({ ratio: 35, threshold: 20, unit: 'µs', met: false });
+  });
+
+  it('compares p50 at the shortest length with the whole-context design on the same client', () => {
+    expect(byId('short-dialogs')).toMatchObject({ met: false });
+    expect(byId('short-dialogs').ratio).toBeCloseTo(1.5);
+  });
+
+  it('divides p50 figures of the same run for flatness and overhead, the worst length', () => {
+    const flat = byId('flat-cost');
+    expect(flat).toMatchObject({ met: true, comparison: '<=' });
+    expect(flat.ratio).toBeCloseTo(1.1);
+    expect(flat.figures).toContain('whole-context baseline grows 500.00x');
+    expect(byId('library-overhead')).toMatchObject({ met: false });
+    expect(byId('library-overhead').ratio).toBeCloseTo(1.65);
+  });
+
+  it('takes the worst p99 / p50 of the adapter, not of its baselines', () => {
+    expect(byId('tail')).toMatchObject({ ratio: 4, threshold: 3, met: false });
+    expect(byId('tail').figures).toContain('raw EVALSHA 3.50x');
+  });
+
+  it('compares throughput at the highest concurrency with the whole-context design', () => {
+    expect(byId('concurrency')).toMatchObject({ met: false, threshold: 2, comparison: '>=' });
+    expect(byId('concurrency').ratio).toBeCloseTo(1.2);
+  });
+
+  it('meets a target only when its figures are there and within the goal', () => {
+    const better = {
+      ...figures,
+      perTurn: figures.perTurn.map((row) =>
+        row.kind === 'adapter' && row.traffic
+          ? { ...row, traffic: { ...row.traffic, cpuMicros: 19, serverMicros: 18 } }
+          : row,
+      ),
+    };
+    const met = evaluateTargets(better, ['ioredis']);
+    expect(met.find((found) => found.id === 'redis-cpu')).toMatchObject({ met: true, ratio: 0.95 });
+    expect(met.find((found) => found.id === 'server-time')).toMatchObject({ met: true, ratio: 18 });
+    const missing = evaluateTargets({ ...figures, perTurn: [] }, ['ioredis']);
+    for (const found of missing) expect(found.met, found.id).toBe(false);
   });
 });
 
@@ -134,7 +188,15 @@ describe('renderMarkdown', () => {
       mode: 'full',
       startedAt: '2026-01-01T00:00:00.000Z',
       durationMs: 60_000,
-      machine: { cpu: 'CPU', cores: 2, memoryGiB: 4, node: 'v20', redis: '7.0.15', os: 'Linux' },
+      machine: {
+        cpu: 'CPU',
+        cores: 2,
+        memoryGiB: 4,
+        node: 'v20',
+        redis: '7.0.15',
+        os: 'Linux',
+        loadAverage: { start: 11.8, end: 9.25 },
+      },
       servers: [],
       backends: ['ioredis'],
       scenarios: [
@@ -164,7 +226,13 @@ describe('renderMarkdown', () => {
         { turns: 10, contexts: 100, bytesPerContext: 30_000, payloadBytesPerContext: 20_000 },
       ],
       targets: evaluateTargets(figures, ['ioredis']),
+      label: 'layout v1',
     };
+    const redisOnly = renderMarkdown(
+      { ...results, only: 'redis' },
+      { chartHref: 'benchmarks/per-turn.svg' },
+    );
+    expect(redisOnly).toContain('**Redis backends only** (`--only redis`): ioredis and their');
     const page = renderMarkdown(results, { chartHref: 'benchmarks/per-turn.svg' });
     for (const heading of [
       '## Targets',
@@ -182,6 +250,17 @@ describe('renderMarkdown', () => {
       '| ioredis | 5.00 ms / 10.0 ms | 0.100 ms / 0.200 ms | 0.300 ms / 0.600 ms |',
     );
     expect(page).toContain('1.50x');
+    expect(page).toContain('> Run labelled **layout v1**, measured 2026-01-01');
+    expect(page).toContain('### CPU and server time per turn');
+    expect(page).toContain(
+      '| load average (1 min) | 11.8 at the start, 9.25 at the end, on 2 cores',
+    );
+    // p50, p99, p99 / p50, Node CPU, Redis CPU, Redis server time.
+    expect(page).toContain(
+      '| ioredis | 1,000 | 0.320 ms | 1.28 ms | 4.00x | 100 µs | 47 µs | 35 µs |',
+    );
+    expect(page).toContain('| Redis server time per turn | ioredis |');
+    expect(page).toContain('35 µs (goal <= 20 µs)');
   });
 });
 

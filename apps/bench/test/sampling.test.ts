@@ -31,6 +31,21 @@ describe('sample', () => {
     expect(calls).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
+  it('runs beforeTimed once, after the warm-up and before the first timed run', async () => {
+    const events: string[] = [];
+    const timings = await sample(
+      { warmup: 2, min: 1, max: 2, budgetMs: 10_000 },
+      async (index) => {
+        events.push(`run ${index}`);
+      },
+      async () => {
+        events.push('timed from here');
+      },
+    );
+    expect(timings).toHaveLength(2);
+    expect(events).toEqual(['run 0', 'run 1', 'timed from here', 'run 2', 'run 3']);
+  });
+
   it('takes at least min samples whatever the budget', async () => {
     const timings = await sample({ warmup: 0, min: 3, max: 100, budgetMs: 0 }, async () => {});
     expect(timings).toHaveLength(3);

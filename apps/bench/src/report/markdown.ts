@@ -1,5 +1,5 @@
 import { BACKEND_NAMES } from '../backends.js';
-import type { BenchResults } from '../results.js';
+import type { BenchResults, TargetCheck } from '../results.js';
 import {
   formatBytes,
   formatCount,
@@ -9,9 +9,13 @@ import {
   plural,
 } from './format.js';
 import { explainLimit } from './limits.js';
-import { perTurnTable, statementsTable, trafficTable } from './per-turn.js';
+import { costTable, perTurnTable, statementsTable, trafficTable } from './per-turn.js';
 
 const TARGET_TITLES = {
+  'redis-cpu': 'Redis CPU per turn',
+  'server-time': 'Redis server time per turn',
+  'short-dialogs': 'Short dialogs as cheap as whole-context',
+  tail: 'Tail latency',
   'flat-cost': 'Flat per-turn cost',
   'library-overhead': 'Library overhead',
   concurrency: 'Throughput at high concurrency',
@@ -19,12 +23,17 @@ const TARGET_TITLES = {
   statements: 'Statements per load and save',
 } as const;
 
+/** A target's figure in its unit: `1.07x` or `37 µs`. */
+function formatFigure(value: number, unit: TargetCheck['unit']): string {
+  return unit === 'µs' ? `${formatCount(value, 1)} µs` : formatRatio(value);
+}
+
 function targetsSection(results: BenchResults): string {
   const rows = results.targets.map((check) => [
     TARGET_TITLES[check.id],
     check.client,
     check.goal,
-    `${formatRatio(check.ratio)} (goal ${check.comparison} ${formatRatio(check.threshold)})`,
+    `${formatFigure(check.ratio, check.unit)} (goal ${check.comparison} ${formatFigure(check.threshold, check.unit)})`,
     check.met ? 'met' : '**not met**',
     check.figures,
   ]);
@@ -69,6 +78,14 @@ function machineSection(results: BenchResults): string {
         ...(machine.pglite === undefined
           ? []
           : [['PGlite', `${machine.pglite} (in the bench process, on a temporary directory)`]]),
+        ...(machine.loadAverage === undefined
+          ? []
+          : [
+              [
+                'load average (1 min)',
+                `${machine.loadAverage.start} at the start, ${machine.loadAverage.end ?? '?'} at the end, on ${machine.cores} cores (above that, other processes competed for the CPUs)`,
+              ],
+            ]),
         [
           'run',
           `${results.mode}, ${results.startedAt}, ${formatCount(results.durationMs / 1000)} s`,
@@ -91,7 +108,7 @@ const METHOD = [
   "- **Per-turn cost against dialog length**: dialogs are built to every length first (untimed), then turns are timed round robin over enough dialogs that none grows by more than a tenth of its length. All lengths are measured in the same rounds, each target's four lengths one after the other and each adapter next to its baselines, so that a ratio compares figures taken seconds apart: this machine's speed drifts by tens of percent from minute to minute (a plain SET+GET rate went from 31,000 to 50,000 pairs/s between two runs). Samples per cell: up to the count shown in the JSON (`turn.n`), within a time budget. Each of the 3 rounds of a target starts with up to 100 untimed turns (at most a quarter of its budget): a bot process runs its one adapter all day, while here nine targets take turns, and the adapter has more code to warm up than the raw loop.",
   "- **Scenarios** follow Chatsky's benchmark presets (`chatsky/utils/db_benchmark/basic_config.py`): each context is written once (timed first write, the whole dialog), then loaded and given a turn several times. Messages are nested dicts like Chatsky's `get_dict`.",
   '- **Concurrency**: N workers, each running turns one after another over dialogs of its own (10 turns, default shape), for a fixed time; turns per second.',
-  '- **Redis traffic**: `CONFIG RESETSTAT` before a few extra turns and `INFO stats commandstats` after, on a connection of their own (their own bytes and calls are taken out). Bytes are `total_net_input_bytes` (to Redis) and `total_net_output_bytes` (from Redis) per turn. `INFO commandstats` **does count the commands a Lua script runs** inside Redis: they are shown apart ("in Lua"), and cost no round trip.',
+  "- **Redis traffic, Redis CPU and Redis server time** are counted over the very turns that are timed, never the seeding or the warm-up: in each round, after the warm-up, `INFO cpu` and `CONFIG RESETSTAT`, then the timed turns, then `INFO cpu stats commandstats`, on one connection of the bench's own kept open (its own bytes and calls are taken out; before resetting anything the bench checks that the server's `process_id` is the redis-server it started); sums over the rounds divided by the timed turns. *Redis CPU* is the delta of `used_cpu_sys + used_cpu_user` (the whole process: executing commands plus reading, parsing and writing on the sockets); *server time* the sum of `usec` over the commands the client sent (a script's `usec` includes the commands it ran); `usec` is wall-clock time around each command, so where other processes preempt Redis (a load average above the core count) it grows with the wait and can exceed the Redis CPU time, the steadier figure of the two. Bytes are `total_net_input_bytes` (to Redis) and `total_net_output_bytes` (from Redis) per turn. `INFO commandstats` **does count the commands a Lua script runs** inside Redis: they are shown apart (\"in Lua\"), and cost no round trip. *Node CPU* is `process.cpuUsage()` (user + system) over the same timed turns.",
   "- **SQL statements**: after the timed rounds, a few loads alone, then as many turns, are counted per dialog length; per save is per turn less per load. On the server with `pg_stat_statements` (reset before, read after, from another database; top-level statements only: what the client sent, not what the layout's functions run inside), which also gives the server's execution time; on PGlite with a counting wrapper of the adapter's query interface (`SqlClient`).",
   '- **Memory per context** (memory adapter): a child `node --expose-gc` stores many contexts, heap used plus external memory after full GCs, before and after.',
   '- **p50 / p99**: linear interpolation between closest ranks; with fewer than 100 samples p99 lies near the maximum.',
@@ -138,19 +155,21 @@ function concurrencySection(results: BenchResults): string {
         formatCount(find(target, inFlight)?.turnsPerSecond ?? Number.NaN),
       ),
       busiest === undefined ? '' : `${formatCount(busiest.clientCpuMicros)} µs`,
+      busiest?.traffic?.cpuMicros == null ? '' : `${formatCount(busiest.traffic.cpuMicros)} µs`,
       busiest?.traffic == null ? '' : `${formatCount(busiest.traffic.serverMicros)} µs`,
     ];
   });
   return [
     '## Concurrency',
     '',
-    `Turns per second (dialogs of 10 turns; a SET+GET row counts pairs), and at ${most} in flight the CPU time per turn of the Node process driving them and the time Redis spent executing the turn's commands (INFO commandstats \`usec\`, scripts included). Node and Redis share the machine's ${results.machine.cores} cores.`,
+    `Turns per second (dialogs of 10 turns; a SET+GET row counts pairs), and at ${most} in flight the CPU time per turn of the Node process driving them, of the Redis process (INFO cpu) and the time Redis spent executing the turn's commands (INFO commandstats \`usec\`, scripts included). Node and Redis share the machine's ${results.machine.cores} cores.`,
     '',
     markdownTable(
       [
         'target',
         ...flights.map((n) => `${n} in flight`),
         `Node CPU per turn (${most})`,
+        `Redis CPU per turn (${most})`,
         `Redis time per turn (${most})`,
       ],
       rows,
@@ -196,10 +215,19 @@ export function renderMarkdown(results: BenchResults, options: { chartHref: stri
     results.mode === 'full'
       ? `${Math.ceil(results.durationMs / 60_000)} minutes on the machine below`
       : 'several minutes';
+  const only =
+    results.only === 'redis'
+      ? `, **Redis backends only** (\`--only redis\`): ${results.backends.join(', ')} and their baselines`
+      : '';
+  const label =
+    results.label === undefined
+      ? ''
+      : `\n> Run labelled **${results.label}**, measured ${results.startedAt.slice(0, 10)} (${results.startedAt})${only}.\n`;
   return [
     '# Benchmarks',
     '',
-    `The cost of one dialog turn in every backend (${BACKEND_NAMES.join(', ')}), against the dialog's length, against the whole-context design of the older Chatsky/DFF storages (on Redis and as a JSONB row on PostgreSQL) and against the raw Redis client sending the same commands. Generated by \`apps/bench\`; do not edit by hand.`,
+    `The cost of one dialog turn in every backend (${(results.backends.length > 0 ? results.backends : BACKEND_NAMES).join(', ')}), against the dialog's length, against the whole-context design of the older Chatsky/DFF storages (on Redis and as a JSONB row on PostgreSQL) and against the raw Redis client sending the same commands. Generated by \`apps/bench\`; do not edit by hand.`,
+    label,
     quick,
     targetsSection(results),
     '',
@@ -222,6 +250,12 @@ export function renderMarkdown(results: BenchResults, options: { chartHref: stri
     `![per-turn cost against dialog length](${options.chartHref})`,
     '',
     perTurnTable(results),
+    '',
+    '### CPU and server time per turn',
+    '',
+    "One turn in flight, over the timed turns: p99 / p50, CPU time of the Node process, CPU time of the Redis process (`used_cpu_sys + used_cpu_user`) and the time Redis spent executing the commands (commandstats `usec`, scripts included), per turn. The CPU figures are means over the timed turns and count every thread of the process (Node's garbage collector helpers too), so they can exceed the p50, a median of wall time.",
+    '',
+    costTable(results),
     '',
     '### Redis traffic per turn',
     '',

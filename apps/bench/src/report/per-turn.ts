@@ -1,6 +1,6 @@
 import type { BenchResults, PerTurnResult } from '../results.js';
 import { type ChartSeries, renderLogLogChart } from './chart.js';
-import { formatBytes, formatCount, formatMs, markdownTable } from './format.js';
+import { formatBytes, formatCount, formatMs, formatRatio, markdownTable } from './format.js';
 
 /** Rows of the per-turn sweep grouped by target, in the order they were measured. */
 function byTarget(results: Pick<BenchResults, 'perTurn'>): Map<string, PerTurnResult[]> {
@@ -47,6 +47,42 @@ export function perTurnTable(results: Pick<BenchResults, 'perTurn'>): string {
   ]);
   return markdownTable(
     ['target', ...lengths.map((length) => `${formatCount(length)} turns: p50 / p99`)],
+    rows,
+  );
+}
+
+const micros = (value: number | undefined) =>
+  value === undefined ? '' : `${formatCount(value, value < 10 ? 1 : 0)} µs`;
+
+/**
+ * Markdown table: one row per target and dialog length, in the order measured: p50, p99,
+ * p99 / p50, Node CPU, Redis CPU and Redis server time per turn (empty where not measured: Redis
+ * columns of targets without Redis, the CPU columns of results written before them).
+ */
+export function costTable(results: Pick<BenchResults, 'perTurn'>): string {
+  const rows = [...byTarget(results)].flatMap(([name, rows]) =>
+    rows.map((row) => [
+      name,
+      formatCount(row.length),
+      formatMs(row.turn.p50),
+      formatMs(row.turn.p99),
+      formatRatio(row.p99OverP50 ?? row.turn.p99 / row.turn.p50),
+      micros(row.nodeCpuMicros),
+      micros(row.traffic?.cpuMicros),
+      micros(row.traffic?.serverMicros),
+    ]),
+  );
+  return markdownTable(
+    [
+      'target',
+      'turns',
+      'p50',
+      'p99',
+      'p99 / p50',
+      'Node CPU per turn',
+      'Redis CPU per turn',
+      'Redis server time per turn',
+    ],
     rows,
   );
 }

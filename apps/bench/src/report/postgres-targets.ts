@@ -61,15 +61,10 @@ export function evaluatePostgresTargets(results: Figures): TargetCheck[] {
   for (const { target, client } of SQL_ADAPTERS) {
     const lengths = lengthsOf(results, target);
     if (lengths.length === 0) continue;
-    const shortest = lengths[0]!;
-    const longest = lengths.at(-1)!;
-    const first = p50(results, target, shortest);
-    const last = p50(results, target, longest);
     checks.push(
       flatCostCheck(
         client,
-        [shortest, first],
-        [longest, last],
+        lengths.map((length) => ({ length, value: p50(results, target, length) })),
         `whole-context JSONB baseline (server) grows ${formatRatio(wholeGrowth)}`,
       ),
     );

@@ -34,6 +34,7 @@ export {
   parseRecentLoad,
   RECENT_LOAD_FIELDS,
   RECENT_SLOTS,
+  SLOT_FIELDS,
   servedBySlots,
   slotField,
   slotOf,

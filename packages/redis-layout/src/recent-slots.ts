@@ -15,7 +15,8 @@ import { parseLoadContext } from './load-context.js';
  * and no bytes through Lua. Slot `s` of a field (`l@s`, its turn id in `l#s`) holds the item of
  * the greatest turn id `t` with `t mod RECENT_SLOTS = s`; after that item is deleted, `l#s` holds
  * `?t` (every item of this slot is older than `t`, which one is unknown). WRITE_CONTEXT keeps
- * the slots at a cost bounded by the items it writes.
+ * the slots at a cost bounded by the items it writes: the write plans them in Node (which slot
+ * each written item may take), the script compares the turn ids.
  *
  * For a window of at most RECENT_SLOTS turns ending at the current turn, each turn of the window
  * has its own slot, and a slot can only be ahead of its turn with items beyond the current turn:
@@ -45,6 +46,13 @@ export function servedBySlots(windows: LoadWindows): boolean {
     return window !== 'all' && window <= RECENT_SLOTS;
   });
 }
+
+/** Every slot's payload field, field by field, in the order of {@link SLOT_TURN_FIELDS}. */
+export const SLOT_FIELDS: readonly string[] = Object.freeze(
+  TURN_FIELDS.flatMap((field) =>
+    Array.from({ length: RECENT_SLOTS }, (_, slot) => slotField(field, slot)),
+  ),
+);
 
 /** Every slot's turn id field, field by field: what WRITE_CONTEXT reads to keep the slots. */
 export const SLOT_TURN_FIELDS: readonly string[] = Object.freeze(

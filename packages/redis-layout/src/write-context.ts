@@ -1,20 +1,9 @@
-import { TURN_FIELDS } from '@context-storage/core';
+import { TURN_FIELDS, type TurnField } from '@context-storage/core';
 import { type ContextWrite, ttlLeftMs, type WriteOutcome } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
-import {
-  asArray,
-  bytesText,
-  ITEM_TAGS,
-  itemField,
-  luaNames,
-  luaScript,
-  MAIN_FIELD,
-} from './layout.js';
+import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from './layout.js';
 import { LAYOUT_REFUSAL, LAYOUT_VERSION } from './layout-version.js';
-import { RECENT_SLOTS, SLOT_TURN_FIELDS } from './recent-slots.js';
-
-/** A Lua pattern matching an item field (`l:7`), capturing its tag and turn id. */
-const ITEM_PATTERN = `^([${TURN_FIELDS.map((field) => ITEM_TAGS[field]).join('')}]):(%d+)$`;
+import { RECENT_SLOTS, SLOT_FIELDS, SLOT_TURN_FIELDS, slotOf } from './recent-slots.js';
 
 /** What WRITE_CONTEXT reads of the stored context before writing, in this order. */
 const STORED_FIELDS = [
@@ -26,20 +15,27 @@ const STORED_FIELDS = [
 
 /**
  * Writes the changes of one context in one atomic call: version check, optional overwrite, item
- * deletes, item and main-info sets, TTL.
+ * deletes, item and main-info sets, recent slots, TTL.
  *
  * KEYS[1]: the context's hash. ARGV ({@link writeContextArgs}): [1] expected version (-1: no
  * check, 0: must not exist); [2] with an expected version > 0, the expected `created` field (the
- * stored context must be the same dialog, not one deleted and created anew); [3] '1' to drop the
- * stored context first (whole overwrite); [4] TTL in ms (0: no expiry); [5] n, the number of
- * fields to delete, listed in [6..5+n]; the rest: field, value pairs to set. HDEL and HSET go in
- * chunks, so a write of any size fits Lua's stack. It keeps the recent slots of the items it
- * writes (`recent-slots.ts`) within those commands: their turn ids are read with the main fields
- * and the slots set with the items (an HDEL more after item deletes). A usual save is two
- * commands inside Redis (HMGET, HSET), three with a TTL (PEXPIRE). A context created here gets
- * the `layout` field; a stored context of another layout version is refused (error reply
- * `CSLAYOUT <version>`, nothing written) unless the write replaces it. The `expires` field and the key's TTL are dropped only
- * when the stored context has an `expires` field, which every write with a TTL sets.
+ * stored context must be the same dialog, not one deleted and created anew); [3] '1' for a whole
+ * overwrite; [4] TTL in ms (0: no expiry); [5] d, the number of item fields to delete, listed in
+ * [6..5+d]; [6+d] m, the number of slot candidates, then m triples (slot number k in
+ * {@link SLOT_TURN_FIELDS} from 1, turn id, ARGV index of the item's payload or 0 for a deleted
+ * item), deletes first; the rest: field, value pairs to set.
+ *
+ * The recent slots (`recent-slots.ts`) are planned in Node, so the script parses no field name:
+ * their turn ids are read with the main fields, and each candidate costs a comparison of two
+ * numbers; the slots are set with the items. A usual save is two commands inside Redis (HMGET,
+ * HSET), three with a TTL (PEXPIRE); the `expires` field and the key's TTL are dropped only when
+ * the stored context has an `expires` field, which every write with a TTL sets. A whole overwrite
+ * sets first and then drops the stored fields it did not set (HKEYS, HDEL), in place: the hash is
+ * never deleted on the way, so a key of a slot being migrated stays local to the script (only a
+ * key of another type is deleted first). HDEL and HSET go in chunks, so a write of any size fits
+ * Lua's stack. A context created here gets the `layout` field; a stored context of another layout
+ * version is refused (error reply `CSLAYOUT <version>`, nothing written) unless the write
+ * replaces it.
  *
  * Returns `{1, newVersion}`, or `{0, storedVersion}` when the version check failed (nothing is
  * written; {@link parseWriteContext}). A key of another type is an error (WRONGTYPE) unless the
@@ -49,7 +45,6 @@ export const WRITE_CONTEXT = luaScript(
   'csWriteContext',
   `local key = KEYS[1]
 local expected = tonumber(ARGV[1])
-local SLOT_TURNS = {${luaNames(SLOT_TURN_FIELDS)}}
 local main = redis.pcall('HMGET', key, ${luaNames([...STORED_FIELDS, ...SLOT_TURN_FIELDS])})
 local stored = false
 if main.err then
@@ -73,58 +68,48 @@ if stored and not replace and main[4] ~= '${LAYOUT_VERSION}' then
   return redis.error_reply('${LAYOUT_REFUSAL} ' .. (main[4] or ''))
 end
 local version = (tonumber(stored) or 0) + 1
-if replace then redis.call('DEL', key) end
--- Recent slots (recent-slots.ts): their turn ids came with the main fields, so keeping them costs
--- no command of its own; deletes first, then sets, in the order the items are written.
-local held = {}
-if stored and not replace then
-  for k = 1, ${SLOT_TURN_FIELDS.length} do held[SLOT_TURNS[k]] = main[${STORED_FIELDS.length} + k] end
-end
-local changes = {}
+-- Only a key of another type is deleted first: after a DEL, the key of a slot being migrated is
+-- no longer local, and the next command of the script would fail with the DEL already done.
+if main.err then redis.call('DEL', key) end
 local deletes = tonumber(ARGV[5])
-local first = 6 + deletes
-for i = 6, 5 + deletes do
-  local tag, t = string.match(ARGV[i], '${ITEM_PATTERN}')
-  if tag then changes[#changes + 1] = {tag, t, false} end
-end
-for i = first, #ARGV - 1, 2 do
-  local tag, t = string.match(ARGV[i], '${ITEM_PATTERN}')
-  if tag then changes[#changes + 1] = {tag, t, i + 1} end
-end
-local slots, order = {}, {}
-for k = 1, #changes do
-  local t, value = changes[k][2], changes[k][3]
-  local name = changes[k][1] .. '#' .. (tonumber(t) % ${RECENT_SLOTS})
-  local h = held[name]
-  local decided = nil
-  if value then
-    local bound = h and tonumber((string.gsub(h, '^%?', '')))
-    if not bound or tonumber(t) >= bound then
-      held[name] = t
-      decided = value
-    end
-  elseif h == t then
-    held[name] = '?' .. t
-    decided = false
+local plan = 6 + deletes
+local first = plan + 1 + 3 * tonumber(ARGV[plan])
+-- Recent slots: a slot holds the item of its greatest turn id ('t'), or after that item's delete
+-- '?t' (its items, if any, are older than t).
+local keep = stored and not replace
+local held, payload, order = {}, {}, {}
+for at = plan + 1, first - 1, 3 do
+  local k, t, p = tonumber(ARGV[at]), tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+  local h = held[k]
+  if h == nil then h = keep and main[${STORED_FIELDS.length} + k] or false end
+  local pending = h and string.byte(h, 1) == 63
+  local bound = h and tonumber(pending and string.sub(h, 2) or h)
+  local now = nil
+  if p > 0 then
+    if not h or t >= bound then now = ARGV[at + 1] end
+  elseif h and not pending and bound == t then
+    now = '?' .. ARGV[at + 1]
   end
-  if decided ~= nil then
-    if slots[name] == nil then order[#order + 1] = name end
-    slots[name] = decided
+  if now then
+    if payload[k] == nil then order[#order + 1] = k end
+    held[k] = now
+    payload[k] = p
   end
 end
+local SLOTS = {${luaNames(SLOT_FIELDS)}}
+local TURNS = {${luaNames(SLOT_TURN_FIELDS)}}
 local sets = {'${MAIN_FIELD.version}', string.format('%d', version)}
 local drops = {}
-for k = 1, #order do
-  local name = order[k]
-  local slot = (string.gsub(name, '#', '@'))
-  if slots[name] then
-    sets[#sets + 1] = slot
-    sets[#sets + 1] = ARGV[slots[name]]
+for n = 1, #order do
+  local k = order[n]
+  if payload[k] > 0 then
+    sets[#sets + 1] = SLOTS[k]
+    sets[#sets + 1] = ARGV[payload[k]]
   else
-    drops[#drops + 1] = slot
+    drops[#drops + 1] = SLOTS[k]
   end
-  sets[#sets + 1] = name
-  sets[#sets + 1] = held[name]
+  sets[#sets + 1] = TURNS[k]
+  sets[#sets + 1] = held[k]
 end
 if replace or not stored then
   sets[#sets + 1] = '${MAIN_FIELD.layout}'
@@ -141,20 +126,39 @@ redis.call('HSET', key, unpack(sets))
 for i = chunk + 1, #ARGV, 1000 do
   redis.call('HSET', key, unpack(ARGV, i, math.min(#ARGV, i + 999)))
 end
+if replace and not main.err then
+  -- The stored fields this overwrite did not set go after the sets: the hash never empties.
+  local set = {}
+  for i = 1, #sets, 2 do set[sets[i]] = true end
+  for i = first, #ARGV, 2 do set[ARGV[i]] = true end
+  local stale = {}
+  for _, name in ipairs(redis.call('HKEYS', key)) do
+    if not set[name] then
+      stale[#stale + 1] = name
+      if #stale == 1000 then redis.call('HDEL', key, unpack(stale)) stale = {} end
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
 if tonumber(ARGV[4]) > 0 then
   redis.call('PEXPIRE', key, ARGV[4])
-elseif main[3] and not replace then
+elseif main[3] then
   -- Only a context that had an expiry has one to drop: a save without TTL costs no command here.
-  redis.call('HDEL', key, '${MAIN_FIELD.expires}')
+  if not replace then redis.call('HDEL', key, '${MAIN_FIELD.expires}') end
   redis.call('PERSIST', key)
 end
 return {1, version}
 `,
 );
 
+/** The slot number of a turn item in {@link SLOT_TURN_FIELDS}, from 1 (Lua's tables). */
+function slotNumber(field: TurnField, turnId: number): number {
+  return TURN_FIELDS.indexOf(field) * RECENT_SLOTS + slotOf(turnId) + 1;
+}
+
 /**
- * The ARGV of WRITE_CONTEXT for one write. The expiry instant becomes the ms left (at least 1),
- * so that Redis expires the context on its own clock.
+ * The ARGV of WRITE_CONTEXT for one write, with its slot plan. The expiry instant becomes the ms
+ * left (at least 1), so that Redis expires the context on its own clock.
  */
 export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
   const { main } = write;
@@ -170,7 +174,17 @@ export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
   if (main.expiresAt !== undefined) sets.push(MAIN_FIELD.expires, String(main.expiresAt));
   if (main.misc !== undefined) sets.push(MAIN_FIELD.misc, main.misc);
   if (main.frameworkData !== undefined) sets.push(MAIN_FIELD.framework, main.frameworkData);
-  for (const { field, turnId, payload } of write.set) sets.push(itemField(field, turnId), payload);
+  const plan: string[] = [];
+  for (const { field, turnId } of write.delete) {
+    plan.push(String(slotNumber(field, turnId)), String(turnId), '0');
+  }
+  // ARGV index (from 1) of the first set: after five fixed arguments, the deletes, m and the plan.
+  const first = 7 + deletes.length + 3 * (write.delete.length + write.set.length);
+  for (const { field, turnId, payload } of write.set) {
+    const valueAt = first + sets.length + 1;
+    plan.push(String(slotNumber(field, turnId)), String(turnId), String(valueAt));
+    sets.push(itemField(field, turnId), payload);
+  }
   return [
     String(write.expectedVersion ?? -1),
     write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),
@@ -178,6 +192,8 @@ export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
     String(ttlLeftMs(main.expiresAt) ?? 0),
     String(deletes.length),
     ...deletes,
+    String(plan.length / 3),
+    ...plan,
     ...sets,
   ];
 }

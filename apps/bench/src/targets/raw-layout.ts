@@ -1,9 +1,9 @@
 import { type DBContextStorage, DEFAULT_LATEST } from '@context-storage/core';
 import {
-  LOAD_CONTEXT,
-  loadContextArgs,
   MAIN_FIELD,
   MAIN_FIELDS,
+  RECENT_LOAD_FIELDS,
+  RECENT_SLOTS,
   RedisKeyspace,
   WRITE_CONTEXT,
   writeContextArgs,
@@ -13,20 +13,15 @@ import { seedStorage } from './adapter-target.js';
 import type { RawCommands } from './raw-commands.js';
 import type { TurnTarget } from './target.js';
 
-/** LOAD_CONTEXT's windows of labels, requests and responses: the storages' default, 3 each. */
-const WINDOWS = loadContextArgs({
-  labels: DEFAULT_LATEST,
-  requests: DEFAULT_LATEST,
-  responses: DEFAULT_LATEST,
-});
 const at = (field: string) => MAIN_FIELDS.indexOf(field as (typeof MAIN_FIELDS)[number]);
 
 /**
  * Baseline 2: the raw client sending exactly the commands a Redis adapter sends for one turn,
- * built with the layout's own key and argument helpers: `EVALSHA <LOAD_CONTEXT> 1 <key>` with
- * `loadContextArgs`, then `EVALSHA <WRITE_CONTEXT>` with `writeContextArgs` of the new turn
- * (expected version and creation time, no overwrite, no TTL). It does the work an application
- * does by hand: JSON-decodes what it loaded and JSON-encodes the new turn, nothing more. Dialogs
+ * built with the layout's own key and argument helpers: `HMGET <key>` of the main fields and the
+ * recent slots (`RECENT_LOAD_FIELDS`: the load of the default windows), then
+ * `EVALSHA <WRITE_CONTEXT>` with `writeContextArgs` of the new turn (expected version and
+ * creation time, no overwrite, no TTL). It does the work an application does by hand:
+ * JSON-decodes the window's items it loaded and JSON-encodes the new turn, nothing more. Dialogs
  * are seeded through `seeder`, a storage on the same client with this prefix.
  */
 export function rawLayoutTarget(
@@ -41,7 +36,6 @@ export function rawLayoutTarget(
     client: raw.client,
     usesRedis: true,
     async seed(ids, shape, turns) {
-      await raw.scriptLoad(LOAD_CONTEXT.source);
       await raw.scriptLoad(WRITE_CONTEXT.source);
       await seedStorage(seeder, ids, shape, turns);
     },
@@ -56,15 +50,20 @@ async function rawTurn(
   key: string,
   shape: DialogShape,
 ): Promise<void> {
-  const loaded = (await raw.evalsha(LOAD_CONTEXT.sha1, key, WINDOWS)) as unknown[] | null;
-  if (!Array.isArray(loaded)) throw new Error(`${key} is missing`);
-  const main = loaded as string[];
+  const loaded = await raw.hmget(key, RECENT_LOAD_FIELDS);
+  const main = loaded.slice(0, MAIN_FIELDS.length);
+  if (main[at(MAIN_FIELD.version)] === null) throw new Error(`${key} is missing`);
   JSON.parse(main[at(MAIN_FIELD.misc)]!);
   JSON.parse(main[at(MAIN_FIELD.framework)]!);
-  for (const flat of loaded.slice(MAIN_FIELDS.length) as string[][]) {
-    for (let index = 1; index < flat.length; index += 2) JSON.parse(flat[index]!);
+  const current = Number(main[at(MAIN_FIELD.turn)]);
+  for (let field = 0; field < 3; field++) {
+    const slots = MAIN_FIELDS.length + field * 2 * RECENT_SLOTS;
+    for (let turnId = Math.max(0, current - DEFAULT_LATEST + 1); turnId <= current; turnId++) {
+      const slot = turnId % RECENT_SLOTS;
+      if (loaded[slots + RECENT_SLOTS + slot] === String(turnId)) JSON.parse(loaded[slots + slot]!);
+    }
   }
-  const next = Number(main[at(MAIN_FIELD.turn)]) + 1;
+  const next = current + 1;
   const created = Number(main[at(MAIN_FIELD.created)]);
   const { label, request, response } = turnValues(shape, next);
   const args = writeContextArgs({

@@ -37,6 +37,7 @@ export const LEAST_PRIVILEGE_COMMANDS = Object.freeze([
   'type',
   'hmget',
   'hgetall',
+  'hkeys',
   'hset',
   'hdel',
   'del',

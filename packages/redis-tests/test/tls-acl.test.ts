@@ -38,11 +38,12 @@ const USERS = [
 /** Every method the storage offers, each command of the layout used at least once. */
 async function everything(storage: RedisStorage, server: RedisTlsServer, db = 0): Promise<void> {
   const [a, b, c] = [randomId('a'), randomId('b'), randomId('c')];
-  await storage.setItem(a, dialog(a, 3), { ttlMs: 60_000 }); // HMGET, DEL, HSET, PEXPIRE
+  await storage.setItem(a, dialog(a, 3), { ttlMs: 60_000 }); // HMGET, HSET, PEXPIRE
   await storage.setItems([
     [b, dialog(b, 2)],
     [c, dialog(c, 1)],
   ]);
+  await storage.setItem(b, dialog(b, 2)); // HKEYS: a whole overwrite drops the fields it did not set
   expect(await storage.contains(a)).toBe(true); // EXISTS
   const loaded = await storage.getItem(a, { latest: 1 });
   expect(await loaded?.requests.fetch(1)).toEqual({ text: `request 1 of ${a}` });
@@ -71,6 +72,7 @@ async function everything(storage: RedisStorage, server: RedisTlsServer, db = 0)
     (caught: unknown) => caught,
   );
   if (!(damaged instanceof CorruptDataError)) throw damaged ?? new Error('the save went through');
+  await storage.setItem(c, dialog(c, 1)); // DEL: a new context over the key of another type
   expect(await storage.delItem(c)).toBe(true); // UNLINK
   expect(await storage.delItems([a, randomId()])).toBe(1);
   await storage.clear();

@@ -35,6 +35,7 @@ export {
   RECENT_LOAD_FIELDS,
   RECENT_SLOTS,
   SLOT_FIELDS,
+  SLOT_TURN_FIELDS,
   servedBySlots,
   slotField,
   slotOf,

@@ -185,9 +185,9 @@ describe('TLS + ACL: a user limited to the storage prefix and the commands it ne
   it('reports a refused read inside the save script as that, not as damaged data', async () => {
     const client = userClient('lacks-hmget');
     try {
-      // A save expecting no stored context (version 0) of app::x, with nothing to set.
+      // A save expecting no stored context (version 0) of app::x, with nothing to delete or set.
       const error = await client
-        .eval(WRITE_CONTEXT.source, 1, 'app::x', '0', '', '0', '0', '0')
+        .eval(WRITE_CONTEXT.source, 1, 'app::x', '0', '', '0', '0', '0', '0')
         .then(
           () => undefined,
           (caught: unknown) => caught,

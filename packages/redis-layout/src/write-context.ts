@@ -86,7 +86,8 @@ for at = plan + 1, first - 1, 3 do
   local bound = h and tonumber(pending and string.sub(h, 2) or h)
   local now = nil
   if p > 0 then
-    if not h or t >= bound then now = ARGV[at + 1] end
+    -- No item in the slot, or a damaged turn id (bound nil): the item takes the slot.
+    if not bound or t >= bound then now = ARGV[at + 1] end
   elseif h and not pending and bound == t then
     now = '?' .. ARGV[at + 1]
   end

@@ -84,6 +84,48 @@ for (const row of ADAPTERS) {
       }
     });
 
+    it('agrees with the script over a random sequence of saves (seeded)', async () => {
+      const storage = await open();
+      try {
+        const id = randomId();
+        await storage.setItem(id, dialog(id, 4));
+        let seed = 20261201;
+        const random = (n: number) => {
+          seed = (seed * 1103515245 + 12345) % 2 ** 31;
+          return seed % n;
+        };
+        for (let step = 0; step < 40; step++) {
+          const context = (await storage.getItem(id, { latest: 'all' }))!;
+          const turn = context.currentTurnId;
+          const field = TURN_FIELDS[random(TURN_FIELDS.length)]!;
+          const target = Math.max(0, turn - random(RECENT_SLOTS * 2));
+          switch (random(5)) {
+            case 0:
+              context.addTurn({ request: `step ${step}`, label: ['flow', `s${step}`] });
+              break;
+            case 1:
+              context[field].delete(target);
+              break;
+            case 2:
+              context[field].set(target, { step });
+              break;
+            case 3:
+              context.currentTurnId = Math.max(0, turn - random(3));
+              break;
+            default:
+              // Several turns at once, then a save of only some items of them.
+              for (let more = 0; more < 1 + random(4); more++)
+                context.addTurn({ response: { step } });
+              context.requests.delete(context.currentTurnId - 1);
+          }
+          await storage.setItem(id, context);
+          await expectSlotsAgreeWithScript(storage, id);
+        }
+      } finally {
+        await storage.close();
+      }
+    });
+
     it('falls back to the script when a slot is damaged, and repairs it on the next save', async () => {
       const storage = await open();
       try {

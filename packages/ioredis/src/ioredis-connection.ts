@@ -92,9 +92,11 @@ const SENT = new ScriptsSent();
 
 /** Sends one call, bulk strings as Buffers; a refusal of the server is its reply. */
 async function sendCall(client: IoRedisClient, call: RedisCall): Promise<RedisReply> {
-  const line = SENT.line(client, call) as [string, ...(string | Buffer)[]];
+  const [command, ...args] = SENT.line(client, call) as [string, ...(string | Buffer)[]];
   try {
-    return (await client.callBuffer(...line)) as RedisReply;
+    // The arguments as one array, never spread into a call: a save of a long dialog has more
+    // arguments than a call's stack takes.
+    return (await client.callBuffer(command, args)) as RedisReply;
   } catch (error) {
     if (error instanceof Error && isServerRefusal(error)) return error;
     throw error;
@@ -104,7 +106,10 @@ async function sendCall(client: IoRedisClient, call: RedisCall): Promise<RedisRe
 /** Sends calls in one pipeline on one connection; a server refusal comes back as its reply. */
 async function sendPipeline(client: Redis, calls: readonly RedisCall[]): Promise<RedisReply[]> {
   const pipeline = client.pipeline();
-  for (const call of calls) pipeline.callBuffer(...(SENT.line(client, call) as [string]));
+  for (const call of calls) {
+    const [command, ...args] = SENT.line(client, call) as [string, ...(string | Buffer)[]];
+    pipeline.callBuffer(command, args);
+  }
   const results = (await pipeline.exec()) ?? [];
   const replies = calls.map((_, index) => {
     const [error, value] = results[index] ?? [new Error('no reply'), null];

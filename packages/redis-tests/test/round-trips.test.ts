@@ -1,3 +1,4 @@
+import { TURN_FIELDS } from '@context-storage/core';
 import { dialog, randomId } from '@context-storage/core/conformance';
 import { itemField, parseItemField } from '@context-storage/redis-layout';
 import type { Cluster, Redis } from 'ioredis';
@@ -92,6 +93,20 @@ for (const row of ADAPTERS) {
         // A save without TTL of a context that had none: no HDEL of `expires`, no PERSIST, and
         // the recent slots cost no command of their own.
         expect(watchSave.inScripts.map((entry) => entry.command)).toEqual(['hmget', 'hset']);
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it('a dialog of 20,000 turns saved at once (one call) loads back every item', async () => {
+      const storage = await row.connect(topologyUri(topology), { prefix: randomPrefix() });
+      try {
+        const id = randomId();
+        // 60,000 items and their slot plan: more arguments than a spread into a call takes.
+        await storage.setItem(id, dialog(id, 20_000));
+        const loaded = await storage.getItem(id, { latest: 'all' });
+        for (const field of TURN_FIELDS) expect(loaded?.[field].keys()).toHaveLength(20_000);
+        expect(loaded?.requests.get(20_000)).toEqual({ text: `request 20000 of ${id}` });
       } finally {
         await storage.close();
       }

@@ -7,7 +7,13 @@ import { type SamplePlan, sample, summarize } from './sampling.js';
 import { settle } from './settle.js';
 import { countStatements } from './statements.js';
 import type { TurnTarget } from './targets/target.js';
-import { addCounters, emptyCounters, perTurnTraffic, type RedisCounters } from './traffic.js';
+import {
+  addCounters,
+  emptyCounters,
+  type LoadsAlone,
+  perTurnTraffic,
+  type RedisCounters,
+} from './traffic.js';
 
 /** One target's dialogs at one length and the samples taken so far. */
 interface Cell {
@@ -104,6 +110,14 @@ export function lengthSweep(
               turn,
             )
           : null;
+        // The loads alone, on a quiet server, to split plain commands from scripts' (traffic.ts).
+        let alone: LoadsAlone | undefined;
+        if (redis && target.load) {
+          const loads = Math.min(200, Math.max(20, timings.length));
+          await meter.start();
+          for (let index = 0; index < loads; index++) await target.load(ids[index % ids.length]!);
+          alone = { counters: await meter.stop(), loads };
+        }
         results.push({
           target: target.name,
           kind: target.kind,
@@ -112,7 +126,7 @@ export function lengthSweep(
           turn: turnTiming,
           p99OverP50: turnTiming.p99 / turnTiming.p50,
           nodeCpuMicros: nodeCpuMicros / timings.length,
-          traffic: redis && perTurnTraffic(redis, timings.length),
+          traffic: redis && perTurnTraffic(redis, timings.length, alone),
           statements,
         });
       }

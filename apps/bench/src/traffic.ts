@@ -104,14 +104,26 @@ export function addCounters(a: RedisCounters, b: RedisCounters): RedisCounters {
   };
 }
 
+/** Counters of `loads` loads run alone: what a turn's load sends outside any script. */
+export interface LoadsAlone {
+  counters: RedisCounters;
+  loads: number;
+}
+
 /**
- * Per-turn traffic from counters of `turns` turns. When script calls were counted, only those
- * count as sent by the client; the other commands then ran inside the scripts, and the scripts'
- * time already includes theirs.
+ * Per-turn traffic from counters of `turns` turns. When script calls were counted, the other
+ * commands ran inside the scripts (their time is already in the scripts'), except those a load
+ * sends by itself: with `alone`, the plain commands (no script) of loads timed alone, one load
+ * per turn, count as sent by the client, with their calls and µs per load, and are taken off the
+ * commands inside scripts (INFO commandstats does not tell a plain HMGET from one inside a script).
  *
  * @throws `RangeError` when `turns` is not a positive number
  */
-export function perTurnTraffic(counters: RedisCounters, turns: number): TurnTraffic {
+export function perTurnTraffic(
+  counters: RedisCounters,
+  turns: number,
+  alone?: LoadsAlone,
+): TurnTraffic {
   if (!(turns > 0)) throw new RangeError(`traffic per turn of ${turns} turns`);
   const entries = Object.entries(counters.commands);
   const scripted = entries.some(([name]) => SCRIPT_CALLS.has(name));
@@ -119,14 +131,23 @@ export function perTurnTraffic(counters: RedisCounters, turns: number): TurnTraf
   const sum = (keep: (name: string) => boolean, of: 'calls' | 'usec') =>
     entries.filter(([name]) => keep(name)).reduce((total, [, stat]) => total + stat[of], 0) / turns;
   const inLua = (name: string) => !fromClient(name);
+  // The plain commands of one load alone (none when the load itself is a script call).
+  const plain = { calls: 0, usec: 0 };
+  if (scripted && alone !== undefined && alone.loads > 0) {
+    for (const [name, stat] of Object.entries(alone.counters.commands)) {
+      if (SCRIPT_CALLS.has(name) || !(name in counters.commands)) continue;
+      plain.calls += stat.calls / alone.loads;
+      plain.usec += stat.usec / alone.loads;
+    }
+  }
   return {
     turns,
-    clientCommands: sum(fromClient, 'calls'),
-    luaCommands: sum(inLua, 'calls'),
+    clientCommands: sum(fromClient, 'calls') + plain.calls,
+    luaCommands: Math.max(0, sum(inLua, 'calls') - plain.calls),
     bytesIn: counters.bytesIn / turns,
     bytesOut: counters.bytesOut / turns,
-    serverMicros: sum(fromClient, 'usec'),
-    luaCommandMicros: sum(inLua, 'usec'),
+    serverMicros: sum(fromClient, 'usec') + plain.usec,
+    luaCommandMicros: Math.max(0, sum(inLua, 'usec') - plain.usec),
     cpuMicros: counters.cpuMicros / turns,
     commands: Object.fromEntries(entries.map(([name, stat]) => [name, stat.calls / turns])),
   };

@@ -80,7 +80,7 @@ describe('pnpm bench --quick', () => {
     for (const name of [
       ...BACKEND_NAMES,
       'whole-context (ioredis)',
-      'raw EVALSHA (node-redis)',
+      'raw layout commands (node-redis)',
       wholeJsonb,
     ]) {
       expect(sweep).toContain(name);

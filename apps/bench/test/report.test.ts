@@ -69,7 +69,7 @@ const figures = {
       cpu: [20, 100, 1_000, 10_000],
       server: [2, 10, 100, 1_000],
     }),
-    ...perTurn('raw EVALSHA (ioredis)', 'raw-layout', 'ioredis', [0.2, 0.2, 0.2, 0.2], {
+    ...perTurn('raw layout commands (ioredis)', 'raw-layout', 'ioredis', [0.2, 0.2, 0.2, 0.2], {
       tails: [3.5, 2, 2, 2],
       cpu: [40, 40, 40, 40],
       server: [30, 30, 30, 30],
@@ -78,7 +78,7 @@ const figures = {
   concurrency: [
     ...flight('ioredis', 'adapter', [3_000, 6_000]),
     ...flight('whole-context (ioredis)', 'whole-context', [4_000, 5_000]),
-    ...flight('raw EVALSHA (ioredis)', 'raw-layout', [5_000, 12_000]),
+    ...flight('raw layout commands (ioredis)', 'raw-layout', [5_000, 12_000]),
     ...flight('raw SET+GET (ioredis)', 'raw-set-get', [10_000, 10_000]),
   ],
 };
@@ -126,7 +126,7 @@ describe('evaluateTargets', () => {
 
   it('takes the worst p99 / p50 of the adapter, not of its baselines', () => {
     expect(byId('tail')).toMatchObject({ ratio: 4, threshold: 3, met: false });
-    expect(byId('tail').figures).toContain('raw EVALSHA 3.50x');
+    expect(byId('tail').figures).toContain('raw layout commands 3.50x');
   });
 
   it('compares throughput at the highest concurrency with the whole-context design', () => {

@@ -63,6 +63,21 @@ describe('perTurnTraffic', () => {
     });
   });
 
+  it('counts the plain commands of a load timed alone as the client’s, off the scripts’', () => {
+    const counters = parseCounters(INFO_AFTER, 120, { bytesIn: 40, bytesOut: 5 });
+    // 4 loads alone: one plain HMGET each, 1.5 µs each.
+    const alone = parseCounters('cmdstat_hmget:calls=4,usec=6,x\r\n', 0, {
+      bytesIn: 0,
+      bytesOut: 0,
+    });
+    expect(perTurnTraffic(counters, 2, { counters: alone, loads: 4 })).toMatchObject({
+      clientCommands: 3,
+      luaCommands: 5,
+      serverMicros: 101.5,
+      luaCommandMicros: 10.5,
+    });
+  });
+
   it('counts every command as the client’s when no script ran', () => {
     const info = 'cmdstat_get:calls=2,usec=2,x\r\ncmdstat_set:calls=2,usec=4,x\r\n';
     expect(perTurnTraffic(parseCounters(info, 10, { bytesIn: 0, bytesOut: 0 }), 2)).toMatchObject({

@@ -84,5 +84,14 @@ export {
 } from './redis-uri.js';
 export { REDIS_URI_GRAMMAR } from './redis-uri-grammar.js';
 export { SCRIPTS } from './scripts.js';
+export {
+  NO_SLOTS,
+  planSlots,
+  SlotMemory,
+  type SlotPlan,
+  type SlotTurns,
+  slotIndex,
+  slotTurnsOf,
+} from './slot-plan.js';
 export { tlsConnectionOptions } from './tls-files.js';
 export { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';

@@ -27,6 +27,7 @@ import {
   RECENT_LOAD_FIELDS,
   servedBySlots,
 } from './recent-slots.js';
+import { SlotMemory, slotTurnsOf } from './slot-plan.js';
 import { parseWriteContext, WRITE_CONTEXT, writeContextArgs } from './write-context.js';
 
 /** Redis expires keys itself and runs each script atomically, for every client of the server. */
@@ -61,6 +62,9 @@ export class RedisLayoutDriver implements ContextStorageDriver {
    * @param keyspace - the storage's prefix
    * @param location - where the data is (see `storageLocation`), derived by the storage
    */
+  /** What the recent slots of the contexts loaded or written last hold (`slot-plan.ts`). */
+  readonly #slots = new SlotMemory();
+
   constructor(connection: RedisConnection, keyspace: RedisKeyspace, location: string) {
     this.#connection = connection;
     this.#keys = keyspace;
@@ -80,7 +84,21 @@ export class RedisLayoutDriver implements ContextStorageDriver {
       })),
       ids,
     );
-    const loaded = replies.map((reply, index) => parseRecentLoad(ids[index]!, reply, windows));
+    const loaded = replies.map((reply, index) => {
+      const id = ids[index]!;
+      const context = parseRecentLoad(id, reply, windows);
+      const held =
+        context === NEEDS_SCRIPT || context === undefined
+          ? undefined
+          : slotTurnsOf(reply as RedisReply[]);
+      if (held === undefined || context === NEEDS_SCRIPT || context === undefined)
+        this.#slots.forget(id);
+      else {
+        const { version, createdAt } = context.main;
+        this.#slots.remember(id, { version, createdAt, held });
+      }
+      return context;
+    });
     const unsure = ids.filter((_, index) => loaded[index] === NEEDS_SCRIPT);
     if (unsure.length === 0) return loaded as (StoredContext | undefined)[];
     const scripted = await this.#loadByScript(unsure, windows);
@@ -147,16 +165,31 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   }
 
   async write(writes: readonly ContextWrite[]): Promise<WriteOutcome[]> {
+    const plans = writes.map((write) => this.#slots.plan(write));
+    for (const write of writes) this.#slots.forget(write.id);
     const replies = await this.#send(
-      writes.map((write) => ({
+      writes.map((write, index) => ({
         kind: 'script',
         script: WRITE_CONTEXT,
         key: this.#keys.key(write.id),
-        args: writeContextArgs(write),
+        args: writeContextArgs(write, plans[index]),
       })),
       writes.map((write) => write.id),
     );
-    return replies.map((reply, index) => parseWriteContext(writes[index]!.id, reply));
+    return replies.map((reply, index) => {
+      const write = writes[index]!;
+      const outcome = parseWriteContext(write.id, reply);
+      const plan = plans[index];
+      // What this write left in the slots, for the next save of this version.
+      if (outcome.ok && plan !== undefined) {
+        this.#slots.remember(write.id, {
+          version: outcome.version,
+          createdAt: write.main.createdAt,
+          held: plan.held,
+        });
+      }
+      return outcome;
+    });
   }
 
   async has(ids: readonly string[]): Promise<boolean[]> {
@@ -168,6 +201,7 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   }
 
   async delete(ids: readonly string[]): Promise<number> {
+    for (const id of ids) this.#slots.forget(id);
     const replies = await this.#send(
       ids.map((id) => ({ kind: 'command', command: 'UNLINK', key: this.#keys.key(id), args: [] })),
       ids,
@@ -190,6 +224,7 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   }
 
   async clear(): Promise<void> {
+    this.#slots.clear();
     for await (const keys of this.#scanAll()) {
       for (let start = 0; start < keys.length; start += CLEAR_BATCH) {
         const batch = keys.slice(start, start + CLEAR_BATCH);

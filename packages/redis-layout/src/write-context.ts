@@ -1,9 +1,9 @@
-import { TURN_FIELDS, type TurnField } from '@context-storage/core';
 import { type ContextWrite, ttlLeftMs, type WriteOutcome } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
 import { asArray, bytesText, itemField, luaNames, luaScript, MAIN_FIELD } from './layout.js';
 import { LAYOUT_REFUSAL, LAYOUT_VERSION } from './layout-version.js';
-import { RECENT_SLOTS, SLOT_FIELDS, SLOT_TURN_FIELDS, slotOf } from './recent-slots.js';
+import { SLOT_FIELDS, SLOT_TURN_FIELDS } from './recent-slots.js';
+import { type SlotPlan, slotIndex } from './slot-plan.js';
 
 /** What WRITE_CONTEXT reads of the stored context before writing, in this order. */
 const STORED_FIELDS = [
@@ -25,9 +25,11 @@ const STORED_FIELDS = [
  * {@link SLOT_TURN_FIELDS} from 1, turn id, ARGV index of the item's payload or 0 for a deleted
  * item), deletes first; the rest: field, value pairs to set.
  *
- * The recent slots (`recent-slots.ts`) are planned in Node, so the script parses no field name:
- * their turn ids are read with the main fields, and each candidate costs a comparison of two
- * numbers; the slots are set with the items. A usual save is two commands inside Redis (HMGET,
+ * The recent slots (`recent-slots.ts`): when Node knows what they hold (`slot-plan.ts`: the same
+ * version was loaded or written last by this driver, or a whole overwrite), it decides them and
+ * sends them as plain deletes and sets (m = 0), and the script only reads the four fields of its
+ * checks. Otherwise the candidates let the script decide: their turn ids are read with the main
+ * fields, and each candidate costs a comparison of two numbers, no field name parsed. A usual save is two commands inside Redis (HMGET,
  * HSET), three with a TTL (PEXPIRE); the `expires` field and the key's TTL are dropped only when
  * the stored context has an `expires` field, which every write with a TTL sets. A whole overwrite
  * sets first and then drops the stored fields it did not set (HKEYS, HDEL), in place: the hash is
@@ -45,7 +47,17 @@ export const WRITE_CONTEXT = luaScript(
   'csWriteContext',
   `local key = KEYS[1]
 local expected = tonumber(ARGV[1])
-local main = redis.pcall('HMGET', key, ${luaNames([...STORED_FIELDS, ...SLOT_TURN_FIELDS])})
+local deletes = tonumber(ARGV[5])
+local plan = 6 + deletes
+local candidates = tonumber(ARGV[plan])
+local first = plan + 1 + 3 * candidates
+-- The slots' turn ids only when the script decides the slots (candidates), not when Node did.
+local main
+if candidates > 0 then
+  main = redis.pcall('HMGET', key, ${luaNames([...STORED_FIELDS, ...SLOT_TURN_FIELDS])})
+else
+  main = redis.pcall('HMGET', key, ${luaNames(STORED_FIELDS)})
+end
 local stored = false
 if main.err then
   -- pcall only for WRONGTYPE: anything else (an ACL refusal) is raised, with this line's number.
@@ -71,9 +83,6 @@ local version = (tonumber(stored) or 0) + 1
 -- Only a key of another type is deleted first: after a DEL, the key of a slot being migrated is
 -- no longer local, and the next command of the script would fail with the DEL already done.
 if main.err then redis.call('DEL', key) end
-local deletes = tonumber(ARGV[5])
-local plan = 6 + deletes
-local first = plan + 1 + 3 * tonumber(ARGV[plan])
 -- Recent slots: a slot holds the item of its greatest turn id ('t'), or after that item's delete
 -- '?t' (its items, if any, are older than t).
 local keep = stored and not replace
@@ -97,20 +106,22 @@ for at = plan + 1, first - 1, 3 do
     payload[k] = p
   end
 end
-local SLOTS = {${luaNames(SLOT_FIELDS)}}
-local TURNS = {${luaNames(SLOT_TURN_FIELDS)}}
 local sets = {'${MAIN_FIELD.version}', string.format('%d', version)}
 local drops = {}
-for n = 1, #order do
-  local k = order[n]
-  if payload[k] > 0 then
-    sets[#sets + 1] = SLOTS[k]
-    sets[#sets + 1] = ARGV[payload[k]]
-  else
-    drops[#drops + 1] = SLOTS[k]
+if #order > 0 then
+  local SLOTS = {${luaNames(SLOT_FIELDS)}}
+  local TURNS = {${luaNames(SLOT_TURN_FIELDS)}}
+  for n = 1, #order do
+    local k = order[n]
+    if payload[k] > 0 then
+      sets[#sets + 1] = SLOTS[k]
+      sets[#sets + 1] = ARGV[payload[k]]
+    else
+      drops[#drops + 1] = SLOTS[k]
+    end
+    sets[#sets + 1] = TURNS[k]
+    sets[#sets + 1] = held[k]
   end
-  sets[#sets + 1] = TURNS[k]
-  sets[#sets + 1] = held[k]
 end
 if replace or not stored then
   sets[#sets + 1] = '${MAIN_FIELD.layout}'
@@ -152,18 +163,16 @@ return {1, version}
 `,
 );
 
-/** The slot number of a turn item in {@link SLOT_TURN_FIELDS}, from 1 (Lua's tables). */
-function slotNumber(field: TurnField, turnId: number): number {
-  return TURN_FIELDS.indexOf(field) * RECENT_SLOTS + slotOf(turnId) + 1;
-}
-
 /**
- * The ARGV of WRITE_CONTEXT for one write, with its slot plan. The expiry instant becomes the ms
- * left (at least 1), so that Redis expires the context on its own clock.
+ * The ARGV of WRITE_CONTEXT for one write. With `slots` (decided in Node, {@link SlotMemory}) the
+ * slot fields go with the deletes and the sets and the script decides nothing; without, a
+ * candidate per item written lets the script decide. The expiry instant becomes the ms left (at
+ * least 1), so that Redis expires the context on its own clock.
  */
-export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
+export function writeContextArgs(write: ContextWrite, slots?: SlotPlan): (string | Uint8Array)[] {
   const { main } = write;
   const deletes = write.delete.map(({ field, turnId }) => itemField(field, turnId));
+  if (slots !== undefined) deletes.push(...slots.drops);
   const sets: (string | Uint8Array)[] = [
     MAIN_FIELD.turn,
     String(main.currentTurnId),
@@ -176,16 +185,22 @@ export function writeContextArgs(write: ContextWrite): (string | Uint8Array)[] {
   if (main.misc !== undefined) sets.push(MAIN_FIELD.misc, main.misc);
   if (main.frameworkData !== undefined) sets.push(MAIN_FIELD.framework, main.frameworkData);
   const plan: string[] = [];
-  for (const { field, turnId } of write.delete) {
-    plan.push(String(slotNumber(field, turnId)), String(turnId), '0');
+  if (slots === undefined) {
+    // The script decides the slots: a candidate per item written.
+    for (const { field, turnId } of write.delete) {
+      plan.push(String(slotIndex(field, turnId) + 1), String(turnId), '0');
+    }
   }
   // ARGV index (from 1) of the first set: after five fixed arguments, the deletes, m and the plan.
-  const first = 7 + deletes.length + 3 * (write.delete.length + write.set.length);
+  const first =
+    7 + deletes.length + 3 * (slots === undefined ? write.delete.length + write.set.length : 0);
   for (const { field, turnId, payload } of write.set) {
     const valueAt = first + sets.length + 1;
-    plan.push(String(slotNumber(field, turnId)), String(turnId), String(valueAt));
+    if (slots === undefined)
+      plan.push(String(slotIndex(field, turnId) + 1), String(turnId), String(valueAt));
     sets.push(itemField(field, turnId), payload);
   }
+  if (slots !== undefined) sets.push(...slots.sets);
   return [
     String(write.expectedVersion ?? -1),
     write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),

@@ -1,6 +1,17 @@
 import { type Context, CorruptDataError, TURN_FIELDS } from '@context-storage/core';
+import type { ContextWrite, ItemRef, ItemWrite } from '@context-storage/core/adapter';
 import { dialog, randomId } from '@context-storage/core/conformance';
-import { MAIN_FIELDS, RECENT_SLOTS, slotOf, slotTurnField } from '@context-storage/redis-layout';
+import {
+  MAIN_FIELDS,
+  NO_SLOTS,
+  planSlots,
+  RECENT_SLOTS,
+  type SlotTurns,
+  slotOf,
+  slotTurnField,
+  WRITE_CONTEXT,
+  writeContextArgs,
+} from '@context-storage/redis-layout';
 import { describe, expect, it } from 'vitest';
 import {
   ADAPTERS,
@@ -175,3 +186,63 @@ for (const row of ADAPTERS) {
     });
   });
 }
+
+describe('the slots decided in Node and by the script', () => {
+  it('agree, write after write (seeded random writes on two keys)', async () => {
+    const raw = rawClient('standalone');
+    const prefix = randomPrefix();
+    const [byScript, byNode] = [`${prefix}::script`, `${prefix}::node`];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const run = async (key: string, args: (string | Uint8Array)[]) =>
+      (await raw.eval(
+        WRITE_CONTEXT.source,
+        1,
+        key,
+        ...args.map((arg) => (typeof arg === 'string' ? arg : Buffer.from(arg))),
+      )) as [number, number];
+    let held: SlotTurns = NO_SLOTS;
+    let version = 0;
+    let turn = 0;
+    try {
+      for (let step = 0; step < 150; step++) {
+        turn = Math.max(0, turn + random(4) - 1);
+        const near = () => Math.max(0, turn - random(RECENT_SLOTS * 3));
+        const field = () => TURN_FIELDS[random(TURN_FIELDS.length)]!;
+        const set: ItemWrite[] = Array.from({ length: random(4) }, () => ({
+          field: field(),
+          turnId: near(),
+          payload: new TextEncoder().encode(`"step ${step}"`),
+        }));
+        const remove: ItemRef[] = Array.from({ length: random(3) }, () => ({
+          field: field(),
+          turnId: near(),
+        }));
+        const replace = step === 0 || random(20) === 0;
+        const write: ContextWrite = {
+          id: 'x',
+          ...(replace ? {} : { expectedVersion: version, expectedCreatedAt: 1 }),
+          replace,
+          main: { currentTurnId: turn, createdAt: 1, updatedAt: 2 },
+          set,
+          delete: replace ? [] : remove,
+        };
+        const plan = planSlots(replace ? NO_SLOTS : held, write);
+        const [a, b] = [
+          await run(byScript, writeContextArgs(write)),
+          await run(byNode, writeContextArgs(write, plan)),
+        ];
+        expect(a, `step ${step}`).toEqual(b);
+        expect(a[0]).toBe(1);
+        version = a[1];
+        held = plan.held;
+        expect(await raw.hgetall(byNode), `step ${step}`).toEqual(await raw.hgetall(byScript));
+      }
+    } finally {
+      await raw.del(byScript, byNode);
+    }
+  });
+});

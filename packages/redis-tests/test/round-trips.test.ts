@@ -93,6 +93,15 @@ for (const row of ADAPTERS) {
         // A save without TTL of a context that had none: no HDEL of `expires`, no PERSIST, and
         // the recent slots cost no command of their own.
         expect(watchSave.inScripts.map((entry) => entry.command)).toEqual(['hmget', 'hset']);
+        // The slots of the version just loaded are known: Node decided them, and the script read
+        // only the fields of its checks (version, created, expires, layout), no slot turn id.
+        expect(watchSave.inScripts[0]!.args).toEqual([
+          contextKey(storage, id),
+          'version',
+          'created',
+          'expires',
+          'layout',
+        ]);
       } finally {
         await storage.close();
       }

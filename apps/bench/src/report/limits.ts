@@ -76,7 +76,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
   const { client } = check;
   if (client === 'pg' || client === 'pglite') return explainPostgresLimit(check, results);
   const whole = `whole-context (${client})`;
-  const rawName = `raw EVALSHA (${client})`;
+  const rawName = `raw layout commands (${client})`;
   switch (check.id) {
     case 'redis-cpu': {
       const adapter = traffic(results, client, shortest);
@@ -91,7 +91,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
       const first = traffic(results, client, shortest);
       const last = traffic(results, client, longest);
       return [
-        `The adapter's two EVALSHA took ${micros(first?.serverMicros)} per turn at ${formatCount(shortest)} turns and ${micros(last?.serverMicros)} at ${formatCount(longest)}`,
+        `The adapter's load (a plain HMGET of the recent slots) and save (EVALSHA) took ${micros(first?.serverMicros)} per turn at ${formatCount(shortest)} turns and ${micros(last?.serverMicros)} at ${formatCount(longest)}`,
         ` (the raw client sending them ${micros(traffic(results, rawName, shortest)?.serverMicros)}, whole-context GET+SET ${micros(traffic(results, whole, shortest)?.serverMicros)}).`,
         first ? ` ${luaSummary(first)}.` : '',
       ].join('');
@@ -120,7 +120,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
       const last = traffic(results, client, longest);
       const wholeLast = traffic(results, whole, longest);
       return [
-        `A turn sends the same two EVALSHA at every length: the load reads the main fields and a fixed window of 3 items per field, the save writes the new turn's 3 items and the main fields`,
+        `A turn sends the same two commands at every length: the load (HMGET) reads the main fields and the recent slots, a fixed window of 3 items per field, the save writes the new turn's 3 items and the main fields`,
         first && last
           ? ` (${formatBytes(first.bytesIn + first.bytesOut)} on the wire per turn at ${formatCount(shortest)} turns, ${formatBytes(last.bytesIn + last.bytesOut)} at ${formatCount(longest)}`
           : ' (',

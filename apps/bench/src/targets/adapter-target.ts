@@ -60,6 +60,7 @@ export function adapterTarget(
     ...(beside === undefined ? {} : { beside }),
     seed: (ids, shape, turns) => seedStorage(storage, ids, shape, turns),
     turn: (id, shape) => storageTurn(storage, id, shape),
+    ...(usesRedis ? { load: async (id: string) => void (await storage.getItem(id)) } : {}),
     clear: () => storage.clear(),
   };
 }

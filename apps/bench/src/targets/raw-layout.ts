@@ -31,7 +31,7 @@ export function rawLayoutTarget(
 ): TurnTarget {
   const keys = new RedisKeyspace(prefix);
   return {
-    name: `raw EVALSHA (${raw.client})`,
+    name: `raw layout commands (${raw.client})`,
     kind: 'raw-layout',
     client: raw.client,
     usesRedis: true,
@@ -40,6 +40,7 @@ export function rawLayoutTarget(
       await seedStorage(seeder, ids, shape, turns);
     },
     turn: (id, shape) => rawTurn(raw, id, keys.key(id), shape),
+    load: async (id) => void (await raw.hmget(keys.key(id), RECENT_LOAD_FIELDS)),
     clear: () => seeder.clear(),
   };
 }

@@ -36,6 +36,12 @@ export interface TurnTarget {
   seed(ids: readonly string[], shape: DialogShape, turns: number): Promise<void>;
   /** One turn of the dialog `id`: load it, add the next turn, save it. */
   turn(id: string, shape: DialogShape): Promise<void>;
+  /**
+   * The load of `turn` alone (Redis targets whose turn mixes plain commands and scripts): timed
+   * apart so that the server time of its plain commands is told from the same commands inside the
+   * save's script.
+   */
+  load?(id: string): Promise<void>;
   /** Deletes everything it stored. */
   clear(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Timing } from './sampling.js';
+import type { ScriptFloorResult } from './script-floor.js';
 import type { TurnStatements } from './statements.js';
 import type { ClientName, TargetKind } from './targets/target.js';
 import type { TurnTraffic } from './traffic.js';
@@ -141,5 +142,7 @@ export interface BenchResults {
   perTurn: PerTurnResult[];
   concurrency: ConcurrencyResult[];
   memory: MemoryResult[];
+  /** The least a save sent as a script costs Redis here (absent in older results). */
+  scriptFloor?: ScriptFloorResult;
   targets: TargetCheck[];
 }

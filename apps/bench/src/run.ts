@@ -27,6 +27,7 @@ import { evaluateTargets } from './report/targets.js';
 import type { BenchResults } from './results.js';
 import type { RoundedPhase } from './rounds.js';
 import { runScenario, scenarioInfo } from './scenarios.js';
+import { measureScriptFloor } from './script-floor.js';
 
 /** Options of {@link runBench}. */
 export interface RunOptions {
@@ -138,6 +139,17 @@ function plan(
   for (const inFlight of config.inFlight) {
     const phase = concurrencyPhase(all, inFlight, config, meter);
     steps.push(...phaseSteps(`concurrency · ${inFlight} in flight`, phase, results.concurrency));
+  }
+  const floorClient = backends.find((backend) => backend.raw !== undefined)?.raw;
+  if (floorClient !== undefined) {
+    steps.push({
+      label: 'script floor · HSET, a script of one HSET, an empty script',
+      run: async () => {
+        results.scriptFloor = await measureScriptFloor(floorClient, meter, 'bench-script-floor');
+        const { plainHsetMicros, hsetScriptMicros, emptyScriptMicros } = results.scriptFloor;
+        return `${formatCount(plainHsetMicros, 1)} / ${formatCount(hsetScriptMicros, 1)} / ${formatCount(emptyScriptMicros, 1)} µs`;
+      },
+    });
   }
   for (const { turns, count } of config.memory) {
     steps.push({

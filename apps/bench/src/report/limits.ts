@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatMs, formatRatio } from './format.js';
 import { explainPostgresLimit } from './postgres-limits.js';
 import { tailRatio } from './targets.js';
 
-type Figures = Pick<BenchResults, 'perTurn' | 'concurrency'>;
+type Figures = Pick<BenchResults, 'perTurn' | 'concurrency' | 'scriptFloor'>;
 
 function row(results: Figures, target: string, length: number): PerTurnResult | undefined {
   return results.perTurn.find(
@@ -35,9 +35,16 @@ function luaSummary(traffic: NonNullable<Figures['perTurn'][number]['traffic']>)
     .map(([name, calls]) => `${formatCount(calls, 1)} ${name.toUpperCase()}`)
     .join(', ');
   return (
-    `${formatCount(traffic.luaCommands, 1)} commands inside Redis per turn: ${inside}; they took ${micros(traffic.luaCommandMicros)}` +
+    `${formatCount(traffic.luaCommands, 1)} commands per turn ran inside the scripts (every command per turn, the load's own ones included: ${inside}); they took ${micros(traffic.luaCommandMicros)}` +
     ', the rest is the Lua interpreter, which copies every argument and every reply, payloads included, into Lua strings and back'
   );
+}
+
+/** The least a save sent as a script costs on this server (the run's script floor), if measured. */
+function floorSentence(results: Figures): string {
+  const floor = results.scriptFloor;
+  if (floor === undefined) return '';
+  return ` On this server a script that does nothing but one HSET of a save's fields and values (${formatBytes(floor.argumentBytes)}) takes ${micros(floor.hsetScriptMicros)} per call, the HSET alone ${micros(floor.plainHsetMicros)}, and a script that only returns, given the same arguments, ${micros(floor.emptyScriptMicros)}: that much is the interpreter's fixed cost per call (arguments copied into Lua strings), paid by any save that checks a version inside a script, before it does anything.`;
 }
 
 /** What each Redis binding does per call that the raw client does not. */
@@ -94,6 +101,7 @@ export function explainLimit(check: TargetCheck, results: Figures): string {
         `The adapter's load (a plain HMGET of the recent slots) and save (EVALSHA) took ${micros(first?.serverMicros)} per turn at ${formatCount(shortest)} turns and ${micros(last?.serverMicros)} at ${formatCount(longest)}`,
         ` (the raw client sending them ${micros(traffic(results, rawName, shortest)?.serverMicros)}, whole-context GET+SET ${micros(traffic(results, whole, shortest)?.serverMicros)}).`,
         first ? ` ${luaSummary(first)}.` : '',
+        floorSentence(results),
       ].join('');
     }
     case 'short-dialogs':

@@ -10,6 +10,8 @@ export interface RawCommands {
   readonly client: ClientName;
   /** `EVALSHA sha 1 key ...args`. */
   evalsha(sha: string, key: string, args: readonly string[]): Promise<unknown>;
+  /** `HSET key ...pairs` (field, value, ...). */
+  hset(key: string, pairs: readonly string[]): Promise<unknown>;
   /** `HMGET key ...fields`. */
   hmget(key: string, fields: readonly string[]): Promise<(string | null)[]>;
   get(key: string): Promise<string | null>;
@@ -26,6 +28,7 @@ export function ioredisCommands(client: Redis): RawCommands {
     client: 'ioredis',
     evalsha: (sha, key, args) => client.evalsha(sha, 1, key, ...args),
     hmget: (key, fields) => client.hmget(key, ...fields),
+    hset: (key, pairs) => client.hset(key, ...pairs),
     get: (key) => client.get(key),
     set: (key, value) => client.set(key, value),
     unlink: (keys) => client.unlink(...keys),
@@ -39,6 +42,7 @@ export function nodeRedisCommands(client: NodeRedisSingleClient): RawCommands {
     client: 'node-redis',
     evalsha: (sha, key, args) => client.evalSha(sha, { keys: [key], arguments: [...args] }),
     hmget: (key, fields) => client.hmGet(key, [...fields]) as Promise<(string | null)[]>,
+    hset: (key, pairs) => client.sendCommand(['HSET', key, ...pairs]),
     get: (key) => client.get(key) as Promise<string | null>,
     set: (key, value) => client.set(key, value),
     unlink: (keys) => client.unlink([...keys]),

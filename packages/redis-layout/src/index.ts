@@ -87,6 +87,7 @@ export { SCRIPTS } from './scripts.js';
 export {
   NO_SLOTS,
   planSlots,
+  type SlotDecision,
   SlotMemory,
   type SlotPlan,
   type SlotTurns,

@@ -1,9 +1,8 @@
-import type { Payload } from '@context-storage/core';
 import { TURN_FIELDS, type TurnField } from '@context-storage/core';
 import type { ContextWrite } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
 import { bytesText, MAIN_FIELDS } from './layout.js';
-import { RECENT_SLOTS, SLOT_FIELDS, SLOT_TURN_FIELDS, slotOf } from './recent-slots.js';
+import { RECENT_SLOTS, SLOT_TURN_FIELDS, slotOf } from './recent-slots.js';
 
 /**
  * What the recent slots hold, slot by slot in {@link SLOT_TURN_FIELDS} order: the turn id `'t'` of
@@ -43,12 +42,19 @@ export function slotTurnsOf(reply: readonly RedisReply[]): SlotTurns | undefined
   return turns;
 }
 
-/** The slot fields a write sets and drops, decided in Node, and what the slots hold after it. */
+/** One slot a write changes, decided in Node: it takes item `item` of the write's `set`, or `?turnId`. */
+export interface SlotDecision {
+  /** The slot, from 0, in {@link SLOT_TURN_FIELDS} order. */
+  readonly slot: number;
+  readonly turnId: number;
+  /** Index in the write's `set` of the item the slot takes; `undefined`: the slot's item was deleted. */
+  readonly item: number | undefined;
+}
+
+/** The slots a write changes, decided in Node, and what the slots hold after it. */
 export interface SlotPlan {
-  /** Field, value pairs to set: slot payloads and their turn ids. */
-  readonly sets: readonly (string | Payload)[];
-  /** Slot payload fields to delete. */
-  readonly drops: readonly string[];
+  /** One per slot changed, in the order first changed. */
+  readonly decisions: readonly SlotDecision[];
   /** The slots after the write. */
   readonly held: SlotTurns;
 }
@@ -61,30 +67,23 @@ export interface SlotPlan {
  */
 export function planSlots(before: SlotTurns, write: ContextWrite): SlotPlan {
   const held = [...before];
-  const payloads = new Map<number, Payload | null>();
+  const decided = new Map<number, SlotDecision>();
   for (const { field, turnId } of write.delete) {
-    const k = slotIndex(field, turnId);
-    if (held[k] === String(turnId)) {
-      held[k] = `?${turnId}`;
-      payloads.set(k, null);
+    const slot = slotIndex(field, turnId);
+    if (held[slot] === String(turnId)) {
+      held[slot] = `?${turnId}`;
+      decided.set(slot, { slot, turnId, item: undefined });
     }
   }
-  for (const { field, turnId, payload } of write.set) {
-    const k = slotIndex(field, turnId);
-    const now = held[k];
+  write.set.forEach(({ field, turnId }, item) => {
+    const slot = slotIndex(field, turnId);
+    const now = held[slot];
     if (now === undefined || turnId >= Number(now.startsWith('?') ? now.slice(1) : now)) {
-      held[k] = String(turnId);
-      payloads.set(k, payload);
+      held[slot] = String(turnId);
+      decided.set(slot, { slot, turnId, item });
     }
-  }
-  const sets: (string | Payload)[] = [];
-  const drops: string[] = [];
-  for (const [k, payload] of payloads) {
-    if (payload === null) drops.push(SLOT_FIELDS[k]!);
-    else sets.push(SLOT_FIELDS[k]!, payload);
-    sets.push(SLOT_TURN_FIELDS[k]!, held[k]!);
-  }
-  return { sets, drops, held };
+  });
+  return { decisions: [...decided.values()], held };
 }
 
 /** What a driver knows of a context's slots: as of the stored version and creation time. */

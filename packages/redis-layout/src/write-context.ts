@@ -23,12 +23,13 @@ const STORED_FIELDS = [
  * overwrite; [4] TTL in ms (0: no expiry); [5] d, the number of item fields to delete, listed in
  * [6..5+d]; [6+d] m, the number of slot candidates, then m triples (slot number k in
  * {@link SLOT_TURN_FIELDS} from 1, turn id, ARGV index of the item's payload or 0 for a deleted
- * item), deletes first; the rest: field, value pairs to set.
+ * item), deletes first, or with -m, m slots decided in Node (slot number, turn id, ARGV index of
+ * the payload it takes or 0 for `?t`); the rest: field, value pairs to set.
  *
  * The recent slots (`recent-slots.ts`): when Node knows what they hold (`slot-plan.ts`: the same
  * version was loaded or written last by this driver, or a whole overwrite), it decides them and
- * sends them as plain deletes and sets (m = 0), and the script only reads the four fields of its
- * checks. Otherwise the candidates let the script decide: their turn ids are read with the main
+ * sends what each changed slot takes (-m), and the script only reads the four fields of its
+ * checks and copies; a payload crosses the wire once either way. Otherwise the candidates let the script decide: their turn ids are read with the main
  * fields, and each candidate costs a comparison of two numbers, no field name parsed. A usual save is two commands inside Redis (HMGET,
  * HSET), three with a TTL (PEXPIRE); the `expires` field and the key's TTL are dropped only when
  * the stored context has an `expires` field, which every write with a TTL sets. A whole overwrite
@@ -49,11 +50,13 @@ export const WRITE_CONTEXT = luaScript(
 local expected = tonumber(ARGV[1])
 local deletes = tonumber(ARGV[5])
 local plan = 6 + deletes
-local candidates = tonumber(ARGV[plan])
-local first = plan + 1 + 3 * candidates
+local count = tonumber(ARGV[plan])
+-- A negative count: the slots were decided in Node, each triple is what a slot takes.
+local decided = count < 0
+local first = plan + 1 + 3 * math.abs(count)
 -- The slots' turn ids only when the script decides the slots (candidates), not when Node did.
 local main
-if candidates > 0 then
+if count > 0 then
   main = redis.pcall('HMGET', key, ${luaNames([...STORED_FIELDS, ...SLOT_TURN_FIELDS])})
 else
   main = redis.pcall('HMGET', key, ${luaNames(STORED_FIELDS)})
@@ -89,16 +92,20 @@ local keep = stored and not replace
 local held, payload, order = {}, {}, {}
 for at = plan + 1, first - 1, 3 do
   local k, t, p = tonumber(ARGV[at]), tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
-  local h = held[k]
-  if h == nil then h = keep and main[${STORED_FIELDS.length} + k] or false end
-  local pending = h and string.byte(h, 1) == 63
-  local bound = h and tonumber(pending and string.sub(h, 2) or h)
   local now = nil
-  if p > 0 then
-    -- No item in the slot, or a damaged turn id (bound nil): the item takes the slot.
-    if not bound or t >= bound then now = ARGV[at + 1] end
-  elseif h and not pending and bound == t then
-    now = '?' .. ARGV[at + 1]
+  if decided then
+    now = p > 0 and ARGV[at + 1] or '?' .. ARGV[at + 1]
+  else
+    local h = held[k]
+    if h == nil then h = keep and main[${STORED_FIELDS.length} + k] or false end
+    local pending = h and string.byte(h, 1) == 63
+    local bound = h and tonumber(pending and string.sub(h, 2) or h)
+    if p > 0 then
+      -- No item in the slot, or a damaged turn id (bound nil): the item takes the slot.
+      if not bound or t >= bound then now = ARGV[at + 1] end
+    elseif h and not pending and bound == t then
+      now = '?' .. ARGV[at + 1]
+    end
   end
   if now then
     if payload[k] == nil then order[#order + 1] = k end
@@ -164,15 +171,14 @@ return {1, version}
 );
 
 /**
- * The ARGV of WRITE_CONTEXT for one write. With `slots` (decided in Node, {@link SlotMemory}) the
- * slot fields go with the deletes and the sets and the script decides nothing; without, a
- * candidate per item written lets the script decide. The expiry instant becomes the ms left (at
+ * The ARGV of WRITE_CONTEXT for one write. With `slots` (decided in Node, `SlotMemory`) each
+ * changed slot says what it takes and the script compares nothing; without, a candidate per item
+ * written lets the script decide. The expiry instant becomes the ms left (at
  * least 1), so that Redis expires the context on its own clock.
  */
 export function writeContextArgs(write: ContextWrite, slots?: SlotPlan): (string | Uint8Array)[] {
   const { main } = write;
   const deletes = write.delete.map(({ field, turnId }) => itemField(field, turnId));
-  if (slots !== undefined) deletes.push(...slots.drops);
   const sets: (string | Uint8Array)[] = [
     MAIN_FIELD.turn,
     String(main.currentTurnId),
@@ -184,23 +190,30 @@ export function writeContextArgs(write: ContextWrite, slots?: SlotPlan): (string
   if (main.expiresAt !== undefined) sets.push(MAIN_FIELD.expires, String(main.expiresAt));
   if (main.misc !== undefined) sets.push(MAIN_FIELD.misc, main.misc);
   if (main.frameworkData !== undefined) sets.push(MAIN_FIELD.framework, main.frameworkData);
+  // ARGV index (from 1) of the first set: after five fixed arguments, the deletes, the count and
+  // the triples.
+  const triples =
+    slots === undefined ? write.delete.length + write.set.length : slots.decisions.length;
+  const first = 7 + deletes.length + 3 * triples;
+  const valueAt: number[] = [];
+  for (const { field, turnId, payload } of write.set) {
+    valueAt.push(first + sets.length + 1);
+    sets.push(itemField(field, turnId), payload);
+  }
   const plan: string[] = [];
   if (slots === undefined) {
-    // The script decides the slots: a candidate per item written.
+    // The script decides: a candidate per item written, deletes first.
     for (const { field, turnId } of write.delete) {
       plan.push(String(slotIndex(field, turnId) + 1), String(turnId), '0');
     }
+    write.set.forEach(({ field, turnId }, item) => {
+      plan.push(String(slotIndex(field, turnId) + 1), String(turnId), String(valueAt[item]));
+    });
+  } else {
+    for (const { slot, turnId, item } of slots.decisions) {
+      plan.push(String(slot + 1), String(turnId), item === undefined ? '0' : String(valueAt[item]));
+    }
   }
-  // ARGV index (from 1) of the first set: after five fixed arguments, the deletes, m and the plan.
-  const first =
-    7 + deletes.length + 3 * (slots === undefined ? write.delete.length + write.set.length : 0);
-  for (const { field, turnId, payload } of write.set) {
-    const valueAt = first + sets.length + 1;
-    if (slots === undefined)
-      plan.push(String(slotIndex(field, turnId) + 1), String(turnId), String(valueAt));
-    sets.push(itemField(field, turnId), payload);
-  }
-  if (slots !== undefined) sets.push(...slots.sets);
   return [
     String(write.expectedVersion ?? -1),
     write.expectedCreatedAt === undefined ? '' : String(write.expectedCreatedAt),
@@ -208,7 +221,7 @@ export function writeContextArgs(write: ContextWrite, slots?: SlotPlan): (string
     String(ttlLeftMs(main.expiresAt) ?? 0),
     String(deletes.length),
     ...deletes,
-    String(plan.length / 3),
+    String(slots === undefined ? triples : -triples),
     ...plan,
     ...sets,
   ];

@@ -1,10 +1,15 @@
 import { type DBContextStorage, DEFAULT_LATEST } from '@context-storage/core';
+import type { ContextWrite } from '@context-storage/core/adapter';
 import {
   MAIN_FIELD,
   MAIN_FIELDS,
+  NO_SLOTS,
+  planSlots,
   RECENT_LOAD_FIELDS,
   RECENT_SLOTS,
   RedisKeyspace,
+  type RedisReply,
+  slotTurnsOf,
   WRITE_CONTEXT,
   writeContextArgs,
 } from '@context-storage/redis-layout';
@@ -20,7 +25,7 @@ const at = (field: string) => MAIN_FIELDS.indexOf(field as (typeof MAIN_FIELDS)[
  * built with the layout's own key and argument helpers: `HMGET <key>` of the main fields and the
  * recent slots (`RECENT_LOAD_FIELDS`: the load of the default windows), then
  * `EVALSHA <WRITE_CONTEXT>` with `writeContextArgs` of the new turn (expected version and
- * creation time, no overwrite, no TTL). It does the work an application does by hand:
+ * creation time, no overwrite, no TTL, the slots decided from what the load read, `planSlots`). It does the work an application does by hand:
  * JSON-decodes the window's items it loaded and JSON-encodes the new turn, nothing more. Dialogs
  * are seeded through `seeder`, a storage on the same client with this prefix.
  */
@@ -67,7 +72,7 @@ async function rawTurn(
   const next = current + 1;
   const created = Number(main[at(MAIN_FIELD.created)]);
   const { label, request, response } = turnValues(shape, next);
-  const args = writeContextArgs({
+  const write: ContextWrite = {
     id,
     expectedVersion: Number(main[at(MAIN_FIELD.version)]),
     expectedCreatedAt: created,
@@ -79,7 +84,10 @@ async function rawTurn(
       { field: 'responses', turnId: next, payload: JSON.stringify(response) },
     ],
     delete: [],
-  }) as string[];
+  };
+  // The slots decided from what the load read, as the adapter decides them.
+  const held = slotTurnsOf(loaded as RedisReply[]) ?? NO_SLOTS;
+  const args = writeContextArgs(write, planSlots(held, write)) as string[];
   const reply = (await raw.evalsha(WRITE_CONTEXT.sha1, key, args)) as unknown[];
   if (Number(reply[0]) !== 1) throw new Error(`${key}: version conflict`);
 }

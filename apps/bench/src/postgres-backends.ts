@@ -32,7 +32,9 @@ export async function openServerBackends(postgres: BenchPostgres): Promise<Backe
   const opened: Backend[] = [];
   try {
     const storage = await PostgresContextStorage.connect(
-      `${postgres.url}?prefix=${PREFIX}-postgres&poolSize=${POOL_SIZE}`,
+      // Seeding writes dialogs of 10,000 turns (30,000 rows a dialog) in one statement: more than
+      // the default 5 s bound allows on this machine now and then; the timed turns take ms.
+      `${postgres.url}?prefix=${PREFIX}-postgres&poolSize=${POOL_SIZE}&commandTimeoutMs=60000`,
     );
     const pool = new pg.Pool({ connectionString: postgres.url, max: POOL_SIZE });
     // An idle connection the server closes must not crash the run (node-postgres needs a listener).

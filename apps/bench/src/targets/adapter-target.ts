@@ -3,8 +3,8 @@ import { buildDialog, type DialogShape, turnValues } from '../shapes.js';
 import type { StatementMeter } from '../statements.js';
 import { type ClientName, inChunks, type TurnTarget } from './target.js';
 
-/** Contexts per `setItems` call when seeding: at most 20, and at most ~20,000 turns per call. */
-const seedBatch = (turns: number) => Math.max(1, Math.min(20, Math.floor(20_000 / turns)));
+/** Contexts per `setItems` call when seeding: at most 20, and at most ~10,000 turns per call. */
+const seedBatch = (turns: number) => Math.max(1, Math.min(20, Math.floor(10_000 / turns)));
 
 /**
  * One bot turn through a storage: `getItem` (main info and the latest turns), `addTurn` with the
@@ -31,7 +31,7 @@ export function seedStorage(
   turns: number,
 ): Promise<void> {
   // One statement per call on PostgreSQL: 20 dialogs of 10,000 turns (600,000 items) outlast its
-  // 5 s statement bound on a loaded machine.
+  // 5 s statement bound.
   return inChunks(ids, seedBatch(turns), (chunk) =>
     storage.setItems(chunk.map((id) => [id, buildDialog(id, shape, turns)] as const)),
   );

@@ -8,8 +8,8 @@ import type { RedisCounters } from './traffic.js';
 
 /**
  * What Redis spends, at the least, on a save of one turn sent as a script: the same fields and
- * values as the adapter's save (main fields, the turn's 3 items, their recent slots), measured on
- * the bench's server in the same run as the targets.
+ * values as the adapter's save sends (main fields and the turn's 3 items), measured on the
+ * bench's server in the same run as the targets.
  */
 export interface ScriptFloorResult {
   client: ClientName;
@@ -44,9 +44,11 @@ function savePairs(turnId: number): string[] {
     ].map((item) => ({ ...item, payload: new TextEncoder().encode(item.payload) })),
     delete: [],
   };
-  // Five fixed arguments, no delete, no candidate: the pairs follow.
-  return writeContextArgs(write, planSlots(NO_SLOTS, write))
-    .slice(6)
+  const args = writeContextArgs(write, planSlots(NO_SLOTS, write));
+  // Five fixed arguments, no delete, the count of slot triples and the triples: the pairs follow.
+  const triples = Math.abs(Number(args[5]));
+  return args
+    .slice(6 + 3 * triples)
     .map((arg) => (typeof arg === 'string' ? arg : new TextDecoder().decode(arg)));
 }
 

@@ -131,6 +131,11 @@ describe('pnpm bench --quick', () => {
       expect(flying).toContain(name);
     }
     for (const row of results.memory) expect(row.bytesPerContext).toBeGreaterThan(0);
+    // The script floor: a script costs more than the HSET it runs, measured on the bench's server.
+    const floor = results.scriptFloor!;
+    expect(floor.argumentBytes).toBeGreaterThan(500);
+    expect(floor.hsetScriptMicros).toBeGreaterThan(floor.plainHsetMicros);
+    expect(floor.emptyScriptMicros).toBeGreaterThan(0);
     expect(results.targets.map((check) => `${check.id} ${check.client}`)).toEqual([
       ...['ioredis', 'node-redis'].flatMap((client) =>
         [

@@ -47,8 +47,9 @@ const SCAN_COUNT = 1000;
  * per context at `<prefix>::<id>` holding the main fields and one field per turn item (`l:7`,
  * `q:7`, `r:7`) and the recent slots (`recent-slots.ts`). A load with the usual windows is one
  * HMGET, a wider one and a save one script call, on one key each, so they cost one round trip
- * whatever the dialog length and never cross slots (a load needs a second only when items
- * beyond the current turn hide the window from the slots); batches are one pipeline; `count`, `listIds` and `clear` SCAN every master inside the prefix only.
+ * whatever the dialog length and never cross slots (a load needs a second only when items beyond
+ * the current turn hide the window from the slots); batches are one pipeline; `count`, `listIds`
+ * and `clear` SCAN every master inside the prefix only.
  */
 export class RedisLayoutDriver implements ContextStorageDriver {
   readonly name: string;
@@ -56,15 +57,14 @@ export class RedisLayoutDriver implements ContextStorageDriver {
   readonly capabilities = REDIS_CAPABILITIES;
   readonly #connection: RedisConnection;
   readonly #keys: RedisKeyspace;
+  /** What the recent slots of the contexts loaded or written last hold (`slot-plan.ts`). */
+  readonly #slots = new SlotMemory();
 
   /**
    * @param connection - the client binding (ioredis, node-redis)
    * @param keyspace - the storage's prefix
    * @param location - where the data is (see `storageLocation`), derived by the storage
    */
-  /** What the recent slots of the contexts loaded or written last hold (`slot-plan.ts`). */
-  readonly #slots = new SlotMemory();
-
   constructor(connection: RedisConnection, keyspace: RedisKeyspace, location: string) {
     this.#connection = connection;
     this.#keys = keyspace;

@@ -31,6 +31,7 @@ export {
 } from './permission.js';
 export {
   NEEDS_SCRIPT,
+  parseHeld,
   parseRecentLoad,
   RECENT_LOAD_FIELDS,
   RECENT_SLOTS,
@@ -39,6 +40,7 @@ export {
   servedBySlots,
   slotField,
   slotOf,
+  slotPlace,
   slotTurnField,
 } from './recent-slots.js';
 export {

@@ -47,28 +47,44 @@ export function servedBySlots(windows: LoadWindows): boolean {
   });
 }
 
+/** The RECENT_SLOTS fields of one turn field named by `name` (`slotField` or `slotTurnField`). */
+function slotsOf(field: TurnField, name: (field: TurnField, slot: number) => string): string[] {
+  return Array.from({ length: RECENT_SLOTS }, (_, slot) => name(field, slot));
+}
+
 /** Every slot's payload field, field by field, in the order of {@link SLOT_TURN_FIELDS}. */
 export const SLOT_FIELDS: readonly string[] = Object.freeze(
-  TURN_FIELDS.flatMap((field) =>
-    Array.from({ length: RECENT_SLOTS }, (_, slot) => slotField(field, slot)),
-  ),
+  TURN_FIELDS.flatMap((field) => slotsOf(field, slotField)),
 );
 
 /** Every slot's turn id field, field by field: what WRITE_CONTEXT reads to keep the slots. */
 export const SLOT_TURN_FIELDS: readonly string[] = Object.freeze(
-  TURN_FIELDS.flatMap((field) =>
-    Array.from({ length: RECENT_SLOTS }, (_, slot) => slotTurnField(field, slot)),
-  ),
+  TURN_FIELDS.flatMap((field) => slotsOf(field, slotTurnField)),
 );
 
 /** The HMGET fields of a load from the slots: main fields, then per turn field slots and turns. */
 export const RECENT_LOAD_FIELDS: readonly string[] = Object.freeze([
   ...MAIN_FIELDS,
   ...TURN_FIELDS.flatMap((field) => [
-    ...Array.from({ length: RECENT_SLOTS }, (_, slot) => slotField(field, slot)),
-    ...Array.from({ length: RECENT_SLOTS }, (_, slot) => slotTurnField(field, slot)),
+    ...slotsOf(field, slotField),
+    ...slotsOf(field, slotTurnField),
   ]),
 ]);
+
+/**
+ * Where slot `slot` of the turn field at `fieldIndex` (in TURN_FIELDS) stands in an HMGET of
+ * {@link RECENT_LOAD_FIELDS}: its payload and its turn id.
+ */
+export function slotPlace(fieldIndex: number, slot: number): { payload: number; turn: number } {
+  const at = MAIN_FIELDS.length + fieldIndex * 2 * RECENT_SLOTS;
+  return { payload: at + slot, turn: at + RECENT_SLOTS + slot };
+}
+
+/** A slot's turn id field read: `'7'` holds turn 7, `'?7'` held it until its delete. */
+export function parseHeld(text: string): { turnId: number; pending: boolean } {
+  const pending = text.startsWith('?');
+  return { turnId: Number(pending ? text.slice(1) : text), pending };
+}
 
 /** The reply of {@link parseRecentLoad} when the slots cannot tell: load with LOAD_CONTEXT. */
 export const NEEDS_SCRIPT = Symbol('needs LOAD_CONTEXT');
@@ -99,21 +115,18 @@ export function parseRecentLoad(
   if (!Number.isSafeInteger(turn) || turn < 0) return NEEDS_SCRIPT;
   const lists: RedisReply[][] = [];
   for (const [offset, field] of TURN_FIELDS.entries()) {
-    const at = MAIN_FIELDS.length + offset * 2 * RECENT_SLOTS;
     const window = windows[field] as number;
     const items: RedisReply[] = [];
     const present = turnReply === null || turnReply === undefined ? 0 : window;
     for (let turnId = Math.max(0, turn - present + 1); turnId <= turn && present > 0; turnId++) {
-      const slot = slotOf(turnId);
-      const held = parts[at + RECENT_SLOTS + slot];
+      const place = slotPlace(offset, slotOf(turnId));
+      const held = parts[place.turn];
       if (held === null || held === undefined) continue; // no item of this slot at all
-      const text = bytesText(held);
-      const pending = text.startsWith('?');
-      const heldTurn = Number(pending ? text.slice(1) : text);
+      const { turnId: heldTurn, pending } = parseHeld(bytesText(held));
       if (!Number.isSafeInteger(heldTurn)) return NEEDS_SCRIPT;
       if (pending ? turnId >= heldTurn : turnId > heldTurn) continue; // it has no item
       if (pending || heldTurn !== turnId) return NEEDS_SCRIPT; // a later item hides this one
-      const payload = parts[at + slot];
+      const payload = parts[place.payload];
       if (payload === null || payload === undefined) return NEEDS_SCRIPT;
       items.push(turnId, payload);
     }

@@ -87,14 +87,14 @@ export class RedisLayoutDriver implements ContextStorageDriver {
     const loaded = replies.map((reply, index) => {
       const id = ids[index]!;
       const context = parseRecentLoad(id, reply, windows);
+      // What the slots hold at this version, for the next save (slot-plan.ts).
       const held =
         context === NEEDS_SCRIPT || context === undefined
           ? undefined
           : slotTurnsOf(reply as RedisReply[]);
-      if (held === undefined || context === NEEDS_SCRIPT || context === undefined)
-        this.#slots.forget(id);
+      if (held === undefined) this.#slots.forget(id);
       else {
-        const { version, createdAt } = context.main;
+        const { version, createdAt } = (context as StoredContext).main;
         this.#slots.remember(id, { version, createdAt, held });
       }
       return context;

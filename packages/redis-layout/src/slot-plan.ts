@@ -1,8 +1,8 @@
 import { TURN_FIELDS, type TurnField } from '@context-storage/core';
 import type { ContextWrite } from '@context-storage/core/adapter';
 import type { RedisReply } from './connection.js';
-import { bytesText, MAIN_FIELDS } from './layout.js';
-import { RECENT_SLOTS, SLOT_TURN_FIELDS, slotOf } from './recent-slots.js';
+import { bytesText } from './layout.js';
+import { parseHeld, RECENT_SLOTS, SLOT_TURN_FIELDS, slotOf, slotPlace } from './recent-slots.js';
 
 /**
  * What the recent slots hold, slot by slot in {@link SLOT_TURN_FIELDS} order: the turn id `'t'` of
@@ -27,9 +27,8 @@ const HELD = /^\??\d+$/;
 export function slotTurnsOf(reply: readonly RedisReply[]): SlotTurns | undefined {
   const turns: (string | undefined)[] = [];
   for (const [offset] of TURN_FIELDS.entries()) {
-    const at = MAIN_FIELDS.length + offset * 2 * RECENT_SLOTS + RECENT_SLOTS;
     for (let slot = 0; slot < RECENT_SLOTS; slot++) {
-      const value = reply[at + slot];
+      const value = reply[slotPlace(offset, slot).turn];
       if (value === null || value === undefined) {
         turns.push(undefined);
         continue;
@@ -78,7 +77,7 @@ export function planSlots(before: SlotTurns, write: ContextWrite): SlotPlan {
   write.set.forEach(({ field, turnId }, item) => {
     const slot = slotIndex(field, turnId);
     const now = held[slot];
-    if (now === undefined || turnId >= Number(now.startsWith('?') ? now.slice(1) : now)) {
+    if (now === undefined || turnId >= parseHeld(now).turnId) {
       held[slot] = String(turnId);
       decided.set(slot, { slot, turnId, item });
     }

@@ -22,6 +22,15 @@ import {
   topologyUri,
 } from './matrix.js';
 
+/** A reproducible `random(n)` in `0..n-1` (a linear congruential generator from `seed`). */
+function seededRandom(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state % n;
+  };
+}
+
 /**
  * What a load with the default windows (served by the recent slots) must hold: exactly the items
  * of the latest RECENT_SLOTS turns that a load of every item (by the script) finds.
@@ -100,11 +109,7 @@ for (const row of ADAPTERS) {
       try {
         const id = randomId();
         await storage.setItem(id, dialog(id, 4));
-        let seed = 20261201;
-        const random = (n: number) => {
-          seed = (seed * 1103515245 + 12345) % 2 ** 31;
-          return seed % n;
-        };
+        const random = seededRandom(20261201);
         for (let step = 0; step < 40; step++) {
           const context = (await storage.getItem(id, { latest: 'all' }))!;
           const turn = context.currentTurnId;
@@ -192,11 +197,7 @@ describe('the slots decided in Node and by the script', () => {
     const raw = rawClient('standalone');
     const prefix = randomPrefix();
     const [byScript, byNode] = [`${prefix}::script`, `${prefix}::node`];
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const random = seededRandom(7);
     const run = async (key: string, args: (string | Uint8Array)[]) =>
       (await raw.eval(
         WRITE_CONTEXT.source,

@@ -6,9 +6,10 @@ import {
   NO_SLOTS,
   planSlots,
   RECENT_LOAD_FIELDS,
-  RECENT_SLOTS,
   RedisKeyspace,
   type RedisReply,
+  slotOf,
+  slotPlace,
   slotTurnsOf,
   WRITE_CONTEXT,
   writeContextArgs,
@@ -63,10 +64,9 @@ async function rawTurn(
   JSON.parse(main[at(MAIN_FIELD.framework)]!);
   const current = Number(main[at(MAIN_FIELD.turn)]);
   for (let field = 0; field < 3; field++) {
-    const slots = MAIN_FIELDS.length + field * 2 * RECENT_SLOTS;
     for (let turnId = Math.max(0, current - DEFAULT_LATEST + 1); turnId <= current; turnId++) {
-      const slot = turnId % RECENT_SLOTS;
-      if (loaded[slots + RECENT_SLOTS + slot] === String(turnId)) JSON.parse(loaded[slots + slot]!);
+      const place = slotPlace(field, slotOf(turnId));
+      if (loaded[place.turn] === String(turnId)) JSON.parse(loaded[place.payload]!);
     }
   }
   const next = current + 1;
